@@ -1,0 +1,97 @@
+"""``pytest-mimic serve``: the same cloud, in the foreground, for clients outside pytest."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from pytest_mimic.cloud import MimicCloud, is_loopback
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import FrameType
+
+DEFAULT_PORT = 8900
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pytest-mimic", description="Fake OpenStack, Rackspace and AWS services."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the fake cloud in the foreground")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"port to listen on (default $PORT or {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    serve.add_argument("--verbose", "-v", action="store_true", help="log every request")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    port = args.port
+    if port is None:
+        raw = os.environ.get("PORT", str(DEFAULT_PORT))
+        try:
+            port = int(raw)
+        except ValueError:
+            print(f"pytest-mimic: $PORT must be a number, not {raw!r}", file=sys.stderr)
+            return 2
+    return serve(args.host, port, verbose=args.verbose)
+
+
+def serve(host: str, port: int, *, verbose: bool = False) -> int:
+    """Run until Ctrl-C or SIGTERM; returns the process exit code."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(message)s",
+        stream=sys.stderr,
+    )
+    cloud = MimicCloud(host=host, port=port)
+    try:
+        cloud.start()
+    except OSError as error:
+        print(
+            f"pytest-mimic: cannot listen on {host}:{port}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 1
+    if not is_loopback(host):
+        print(
+            f"WARNING: listening on {host}: anyone who can reach this address can use the "
+            "fake cloud (it has no real security).",
+            file=sys.stderr,
+        )
+    print(f"pytest-mimic serving on {cloud.base_url}")
+    for name, value in cloud.environment().items():
+        if name not in {"NO_PROXY", "no_proxy"}:
+            print(f"  export {name}={value}")
+    sys.stdout.flush()
+
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not stop.wait(0.1):
+        pass
+    cloud.stop()
+    print("pytest-mimic stopped")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""The one source of simulated time, and the bridge that lets code under test see it.
+
+Simulated time is real wall time plus an offset, or a frozen instant. Everything that
+decides a lifecycle (build times, token expiry, visibility timeouts) reads ``Clock.now()``
+when a request arrives; nothing is scheduled.
+
+freezegun patches ``time.time`` and friends process-wide, server threads included. The
+clock therefore keeps references to the real functions in a tuple, where freezegun's
+module scan cannot find and replace them, and real waits (injected latency, hangs) use
+``real_sleep`` so they keep working while time is frozen or ``time.sleep`` is patched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Kept in a tuple on purpose: freezegun swaps module-level references to the real
+# functions when it starts, but not references held inside containers.
+_REAL: tuple[Callable[[], float], Callable[[float], None], Callable[[], float]] = (
+    time.time,
+    time.sleep,
+    time.monotonic,
+)
+
+
+def real_time() -> float:
+    """Wall-clock seconds since the epoch, never rewritten by freezegun."""
+    return _REAL[0]()
+
+
+def real_sleep(seconds: float) -> None:
+    """Sleep for real, even while ``time.sleep`` advances the simulated clock."""
+    _REAL[1](seconds)
+
+
+def real_monotonic() -> float:
+    """Monotonic seconds for measuring durations, never rewritten by freezegun."""
+    return _REAL[2]()
+
+
+def to_datetime(timestamp: float) -> datetime:
+    """An aware UTC datetime for a clock reading."""
+    return datetime.fromtimestamp(timestamp, tz=UTC)
+
+
+def isoformat_z(timestamp: float, *, digits: int = 6) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (or fewer fraction digits), the form Rackspace APIs use."""
+    moment = to_datetime(timestamp)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if digits:
+        text += "." + f"{moment.microsecond:06d}"[:digits]
+    return text + "Z"
+
+
+class Clock:
+    """Simulated time for one cloud: wall time plus an offset, or frozen.
+
+    Thread-safe; readers never block each other for long. ``listeners`` are told after
+    every change so an active freezegun freeze can follow the clock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._offset = 0.0
+        self._frozen_at: float | None = None
+        self._listeners: list[Callable[[Clock], None]] = []
+
+    def __repr__(self) -> str:
+        state = "frozen" if self.frozen else "running"
+        return f"<Clock {state} at {isoformat_z(self.now())}>"
+
+    @property
+    def frozen(self) -> bool:
+        """Whether simulated time stands still between explicit moves."""
+        return self._frozen_at is not None
+
+    def now(self) -> float:
+        """Simulated seconds since the epoch."""
+        with self._lock:
+            if self._frozen_at is not None:
+                return self._frozen_at
+            return real_time() + self._offset
+
+    def now_datetime(self) -> datetime:
+        """Simulated now as an aware UTC datetime."""
+        return to_datetime(self.now())
+
+    def advance(self, seconds: float) -> float:
+        """Move simulated time forward and return the new now."""
+        if seconds < 0:
+            raise ValueError(f"cannot advance the clock by a negative amount ({seconds!r} s)")
+        with self._lock:
+            if self._frozen_at is not None:
+                self._frozen_at += seconds
+            else:
+                self._offset += seconds
+        self._notify()
+        return self.now()
+
+    def move_to(self, moment: datetime | float) -> float:
+        """Jump to ``moment`` (naive datetimes are taken as UTC); backwards is allowed."""
+        target = _timestamp(moment)
+        with self._lock:
+            if self._frozen_at is not None:
+                self._frozen_at = target
+            else:
+                self._offset = target - real_time()
+        self._notify()
+        return target
+
+    def freeze(self) -> None:
+        """Stop simulated time where it is until ``unfreeze``, ``advance`` or ``move_to``."""
+        with self._lock:
+            if self._frozen_at is None:
+                self._frozen_at = real_time() + self._offset
+        self._notify()
+
+    def unfreeze(self) -> None:
+        """Let simulated time run again from where it stands."""
+        with self._lock:
+            if self._frozen_at is not None:
+                self._offset = self._frozen_at - real_time()
+                self._frozen_at = None
+        self._notify()
+
+    def reset(self) -> None:
+        """Back to real wall time, running."""
+        with self._lock:
+            self._offset = 0.0
+            self._frozen_at = None
+        self._notify()
+
+    def add_listener(self, listener: Callable[[Clock], None]) -> None:
+        """Call ``listener(clock)`` after every change until removed."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[Clock], None]) -> None:
+        """Stop telling ``listener`` about changes; unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener(self)
+
+
+def _timestamp(moment: datetime | float) -> float:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    return float(moment)
+
+
+class TimeTravel:
+    """Moves a cloud's clock and makes code under test see the same time.
+
+    While started, freezegun shows the simulated time to ``time.time()``,
+    ``datetime.now()`` and friends everywhere in the process, so a client that checks
+    token expiry or polls with a deadline agrees with the fake servers. With
+    ``advance_on_sleep()`` a call to ``time.sleep(n)`` advances the clock by ``n`` instead
+    of waiting, so polling loops finish at once.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._freezer: Any = None
+        self._factory: Any = None
+        self._sleep_patched = False
+        self._started = False
+
+    def __enter__(self) -> TimeTravel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Begin showing simulated time to the whole process."""
+        if self._started:
+            return
+        self._started = True
+        self._restart_freezer()
+        self.clock.add_listener(self._follow)
+
+    def stop(self) -> None:
+        """Undo everything ``start`` and ``advance_on_sleep`` did."""
+        if not self._started:
+            return
+        self._started = False
+        self.clock.remove_listener(self._follow)
+        self._stop_freezer()
+        if self._sleep_patched:
+            time.sleep = _REAL[1]  # type: ignore[assignment]
+            self._sleep_patched = False
+
+    def advance(self, seconds: float) -> float:
+        """Move simulated time forward by ``seconds``; return the new timestamp."""
+        return self.clock.advance(seconds)
+
+    def move_to(self, moment: datetime | float) -> float:
+        """Jump simulated time to ``moment``; return the new timestamp."""
+        return self.clock.move_to(moment)
+
+    def freeze(self) -> None:
+        """Stop simulated time; only explicit moves change it."""
+        self.clock.freeze()
+
+    def unfreeze(self) -> None:
+        """Let simulated time run again."""
+        self.clock.unfreeze()
+
+    def now(self) -> datetime:
+        """Simulated now, as an aware UTC datetime."""
+        return self.clock.now_datetime()
+
+    def advance_on_sleep(self) -> None:
+        """Make ``time.sleep(n)`` advance the clock by ``n`` seconds instead of waiting.
+
+        Only code that looks up ``time.sleep`` at call time is affected; a module that did
+        ``from time import sleep`` keeps the real one.
+        """
+        if not self._sleep_patched:
+            clock = self.clock
+
+            def sleep(seconds: float) -> None:
+                if seconds > 0:
+                    clock.advance(seconds)
+
+            time.sleep = sleep  # type: ignore[assignment]
+            self._sleep_patched = True
+
+    def _follow(self, clock: Clock) -> None:
+        if self._freezer is None:
+            return
+        ticking = not clock.frozen
+        if ticking != self._ticking:
+            self._restart_freezer()
+        else:
+            self._factory.move_to(clock.now_datetime().replace(tzinfo=None))
+
+    def _restart_freezer(self) -> None:
+        import freezegun
+
+        self._stop_freezer()
+        self._ticking = not self.clock.frozen
+        moment = self.clock.now_datetime().replace(tzinfo=None)
+        self._freezer = freezegun.freeze_time(moment, tick=self._ticking)
+        self._factory = self._freezer.start()
+
+    def _stop_freezer(self) -> None:
+        if self._freezer is not None:
+            self._freezer.stop()
+            self._freezer = None
+            self._factory = None

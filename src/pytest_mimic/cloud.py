@@ -1,0 +1,411 @@
+"""``MimicCloud``: one server, its services, clock, fault engine and journal.
+
+The pytest fixtures, the ``serve`` command and unittest users all drive this one class.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from pytest_mimic.clock import Clock
+from pytest_mimic.config import CloudConfig, Credentials
+from pytest_mimic.control import ControlService
+from pytest_mimic.dispatch import Dispatcher, ServerError
+from pytest_mimic.faults import (
+    Action,
+    CloseConnection,
+    Delay,
+    FaultEngine,
+    FaultHandle,
+    FaultRule,
+    Hang,
+    Pass,
+    ResetConnection,
+    Respond,
+)
+from pytest_mimic.journal import Call, Journal
+from pytest_mimic.patching import Patcher
+from pytest_mimic.server import MimicServer
+from pytest_mimic.services.base import Service, ServiceContext, iter_entries
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+ServiceFactory = Callable[[ServiceContext], Service]
+
+#: The entry-point group through which built-in and third-party services register.
+SERVICE_GROUP = "pytest_mimic.services"
+
+#: Variables a user's environment may carry that would send clients elsewhere.
+_CONFLICTING_ENV = (
+    "OS_CLOUD",
+    "OS_AUTH_TYPE",
+    "OS_TOKEN",
+    "OS_PROJECT_NAME",
+    "OS_TENANT_NAME",
+    "OS_USER_DOMAIN_NAME",
+    "OS_USER_DOMAIN_ID",
+    "OS_PROJECT_DOMAIN_NAME",
+    "OS_PROJECT_DOMAIN_ID",
+    "OS_IDENTITY_API_VERSION",
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+)
+
+
+class MimicServerError(AssertionError):
+    """A fake service raised while serving a request of this test: a bug to report."""
+
+
+def installed_services() -> list[ServiceFactory]:
+    """Service factories registered under ``pytest_mimic.services``, sorted by name."""
+    found = sorted(entry_points(group=SERVICE_GROUP), key=lambda ep: ep.name)
+    return [ep.load() for ep in found]
+
+
+class MimicCloud:
+    """A fake cloud on one local server.
+
+    Use it as a context manager (``with MimicCloud() as cloud:``) to start and stop the
+    server, and bracket each test with ``begin_test()`` / ``end_test()`` (or
+    ``with cloud.test():``) for fresh state, the client environment, and a check for
+    server-side errors. ``services`` defaults to every installed service.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        config: CloudConfig | None = None,
+        services: Iterable[ServiceFactory] | None = None,
+    ) -> None:
+        self.clock = Clock()
+        self.journal = Journal()
+        self.faults = FaultEngine()
+        self._session_config = config or CloudConfig()
+        self._config = self._session_config
+        self._services: list[Service] = []
+        self.context = ServiceContext(
+            self.clock, lambda: self._config, lambda: self._services, self.faults
+        )
+        self.dispatcher = Dispatcher(
+            lambda: self._services, self.faults, self.journal, self.clock, self._root_text
+        )
+        self.server = MimicServer(self.dispatcher, host, port)
+        self._patcher = Patcher()
+        self.register(ControlService)
+        for factory in installed_services() if services is None else services:
+            self.register(factory)
+
+    def __repr__(self) -> str:
+        names = ", ".join(s.name for s in self._services)
+        return f"<MimicCloud {self.server.url} services=[{names}]>"
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def __enter__(self) -> MimicCloud:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Start serving (idempotent); a taken port raises ``OSError``."""
+        self.server.start()
+
+    def stop(self) -> None:
+        """Undo any test patches, end injected hangs and stop serving."""
+        self._patcher.undo()
+        self.dispatcher.release_hangs()
+        self.server.stop()
+
+    def register(self, factory: ServiceFactory) -> Service:
+        """Add a service built by ``factory(context)``; names and prefixes must be unique."""
+        service = factory(self.context)
+        for other in self._services:
+            if other.name == service.name:
+                raise ValueError(f"a service named {service.name!r} is already registered")
+            if other.prefix.rstrip("/") == service.prefix.rstrip("/"):
+                raise ValueError(
+                    f"{service.name!r} and {other.name!r} share prefix {service.prefix!r}"
+                )
+        with self.dispatcher.lock:
+            self._services.append(service)
+            for rule in service.fault_rules():
+                self.faults.add(rule)
+        return service
+
+    def reset(self) -> None:
+        """Fresh state everywhere: services, fault rules, journal, clock, config, errors.
+
+        Requests still in flight from before the reset are answered 503 and not journaled.
+        """
+        with self.dispatcher.new_generation():
+            self._config = self._session_config
+            self.clock.reset()
+            self.faults.clear()
+            self.journal.clear()
+            for service in self._services:
+                service.reset()
+            for service in self._services:
+                for rule in service.fault_rules():
+                    self.faults.add(rule)
+
+    # -- per-test bracket ------------------------------------------------------------
+
+    def begin_test(self) -> None:
+        """Reset, start if needed, and point the client environment at this cloud."""
+        self.start()
+        self.reset()
+        for name in _CONFLICTING_ENV:
+            self._patcher.delenv(name)
+        for name, value in self.environment().items():
+            self._patcher.setenv(name, value)
+
+    def end_test(self) -> None:
+        """Restore everything ``begin_test`` and ``patch_endpoint`` changed, then ``check()``."""
+        self._patcher.undo()
+        self.dispatcher.release_hangs()
+        self.check()
+
+    @contextmanager
+    def test(self) -> Iterator[MimicCloud]:
+        """``begin_test()`` ... ``end_test()`` as a context manager."""
+        self.begin_test()
+        try:
+            yield self
+        finally:
+            self.end_test()
+
+    def check(self) -> None:
+        """Raise ``MimicServerError`` if a service failed on a request since the last reset."""
+        errors: list[ServerError] = list(self.dispatcher.errors)
+        if errors:
+            self.dispatcher.errors.clear()
+            details = "\n\n".join(error.render() for error in errors)
+            raise MimicServerError(
+                f"pytest-mimic: a fake service failed on {len(errors)} request(s); "
+                f"this is a bug in the fake, not in your code:\n\n{details}"
+            )
+
+    # -- configuration and addresses -------------------------------------------------
+
+    @property
+    def config(self) -> CloudConfig:
+        """The config in force until the next reset."""
+        return self._config
+
+    def configure(self, **changes: Any) -> CloudConfig:
+        """Change settings for the current test (``check_tokens=False``, ...)."""
+        self._config = self._config.replace(**changes)
+        return self._config
+
+    @property
+    def credentials(self) -> Credentials:
+        """The default user's username, password, API key and tenant id."""
+        return self._config.credentials
+
+    @property
+    def region(self) -> str:
+        """The default region."""
+        return self._config.default_region
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` of the server."""
+        return self.server.url
+
+    @property
+    def services(self) -> Sequence[Service]:
+        """Registered services, in registration order."""
+        return tuple(self._services)
+
+    def service(self, name: str) -> Any:
+        """The registered service called ``name`` (``"identity"``, ``"nova"``, ...)."""
+        for service in self._services:
+            if service.name == name:
+                return service
+        known = ", ".join(s.name for s in self._services)
+        raise KeyError(f"no service named {name!r}; registered: {known}")
+
+    def url(self, name: str, *, region: str | None = None, tenant: str | None = None) -> str:
+        """An absolute URL by name: a service's named URL (``"auth"``), or a catalog type or
+        name (``"compute"``) for ``region`` and ``tenant`` (default: the default ones).
+        """
+        for service in self._services:
+            named = service.urls()
+            if name in named:
+                return self.base_url + named[name]
+        for service, entry in iter_entries(self._services):
+            if name in {entry.type, entry.name, service.name}:
+                return entry.url(
+                    self.base_url,
+                    region=region or self.region,
+                    tenant=tenant or self.credentials.tenant_id,
+                )
+        raise KeyError(f"no URL named {name!r}; known: {', '.join(self._url_names())}")
+
+    def _url_names(self) -> list[str]:
+        names = [name for service in self._services for name in service.urls()]
+        names += [entry.type for _service, entry in iter_entries(self._services)]
+        return names
+
+    @property
+    def auth_url(self) -> str:
+        """The Identity v2.0 URL (what ``OS_AUTH_URL`` is set to)."""
+        return self.url("auth")
+
+    def environment(self) -> dict[str, str]:
+        """The variables ``begin_test`` sets so unmodified clients find this cloud."""
+        creds = self.credentials
+        env = {
+            "OS_USERNAME": creds.username,
+            "OS_PASSWORD": creds.password,
+            "OS_TENANT_ID": creds.tenant_id,
+            "OS_PROJECT_ID": creds.tenant_id,
+            "OS_REGION_NAME": self.region,
+            "AWS_ENDPOINT_URL_SQS": self._url_or("sqs", self.base_url + "/sqs"),
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        auth = self._url_or("auth", "")
+        if auth:
+            env["OS_AUTH_URL"] = auth
+        no_proxy = [h for h in os.environ.get("NO_PROXY", "").split(",") if h.strip()]
+        for host in (self.server.host, "127.0.0.1", "localhost"):
+            if host not in no_proxy:
+                no_proxy.append(host)
+        env["NO_PROXY"] = env["no_proxy"] = ",".join(no_proxy)
+        return env
+
+    def _url_or(self, name: str, default: str) -> str:
+        try:
+            return self.url(name)
+        except KeyError:
+            return default
+
+    def patch_endpoint(
+        self,
+        target: str | object,
+        endpoint: str,
+        *,
+        attribute: str | None = None,
+        region: str | None = None,
+    ) -> str:
+        """Point a setting of the code under test at ``url(endpoint)`` until ``end_test``.
+
+        ``target`` is ``"package.module:NAME"`` / ``"package.module:NAME[key]"``, or an object
+        or mapping with ``attribute`` naming the attribute or key. Returns the URL set.
+        """
+        url = self.url(endpoint, region=region)
+        if isinstance(target, str):
+            self._patcher.set_path(target, url)
+        elif attribute is None:
+            raise TypeError("patch_endpoint(obj, ...) needs attribute='NAME'")
+        elif isinstance(target, Mapping):
+            self._patcher.setitem(target, attribute, url)  # type: ignore[arg-type]
+        else:
+            self._patcher.setattr(target, attribute, url)
+        return url
+
+    # -- faults and journal ----------------------------------------------------------
+
+    def inject(
+        self,
+        service: str | None = None,
+        operation: str | None = None,
+        *,
+        action: Action | None = None,
+        status: int | None = None,
+        message: str | None = None,
+        fault: str | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        delay: float | None = None,
+        reset: bool = False,
+        close: bool = False,
+        hang: float | None = None,
+        sequence: Iterable[Action | None] | None = None,
+        times: int | None = None,
+        **attributes: Any,
+    ) -> FaultHandle:
+        """Make matching requests fail; returns a handle with ``hits`` and ``remove()``.
+
+        Give exactly one of: ``status`` (with optional ``message``/``fault``/``body``/
+        ``headers``), ``delay`` seconds of latency, ``reset=True`` (TCP reset), ``close=True``
+        (close without answering), ``hang`` seconds, ``action``, or a ``sequence`` of actions
+        used in turn (``None`` in a sequence lets that request through). Keyword
+        ``attributes`` are patterns over the operation's attributes (regex strings match
+        the whole value). ``times`` limits how many requests are affected.
+        """
+        chosen: list[Action] = []
+        if action is not None:
+            chosen.append(action)
+        if status is not None:
+            chosen.append(Respond(status, message, fault, body, dict(headers or {})))
+        if delay is not None:
+            chosen.append(Delay(delay))
+        if reset:
+            chosen.append(ResetConnection())
+        if close:
+            chosen.append(CloseConnection())
+        if hang is not None:
+            chosen.append(Hang(hang))
+        if len(chosen) + (sequence is not None) != 1:
+            raise TypeError(
+                "inject() needs exactly one of status=, delay=, reset=, close=, hang=, "
+                "action= or sequence="
+            )
+        steps = None if sequence is None else [step or Pass() for step in sequence]
+        rule = FaultRule(
+            action=chosen[0] if chosen else None,
+            sequence=steps,
+            service=service,
+            operation=operation,
+            attributes=attributes,
+            times=times,
+        )
+        return self.faults.add(rule)
+
+    def calls(
+        self, service: str | None = None, operation: str | None = None, **attributes: Any
+    ) -> list[Call]:
+        """Journal entries of this test matching ``service``, ``operation`` and attributes."""
+        return self.journal.calls(service, operation, **attributes)
+
+    # -- presentation ----------------------------------------------------------------
+
+    def _root_text(self, base: str) -> str:
+        lines = ["pytest-mimic fake cloud is running.", ""]
+        auth = next((s.urls()["auth"] for s in self._services if "auth" in s.urls()), None)
+        if auth:
+            lines += [
+                "To get started, POST an authentication request to:",
+                f"  {base}{auth}/tokens",
+                "",
+            ]
+        lines.append("Services: " + ", ".join(f"{s.name} ({s.prefix})" for s in self._services))
+        return "\n".join(lines) + "\n"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,48 @@
+"""The HTTP control plane under ``/mimic``: doors to the clock and the presets for clients
+that are not Python (another process, another language), as the original Mimic had.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pytest_mimic.clock import isoformat_z
+from pytest_mimic.services.base import (
+    RoutedService,
+    ServiceError,
+    expect_object,
+    json_response,
+    parse_json_body,
+    route,
+)
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request, Response
+
+
+class ControlService(RoutedService):
+    """``POST /mimic/v1.1/tick`` and ``GET /mimic/v1.0/presets``."""
+
+    name: ClassVar[str] = "mimic"
+    prefix: ClassVar[str] = "/mimic"
+
+    @route("/v1.1/tick", methods=["POST"], operation="tick", auth=False)
+    def tick(self, request: Request) -> Response:
+        """Advance the clock by ``{"amount": seconds}``; answers ``{"advanced", "now"}``."""
+        body = expect_object(parse_json_body(request), "body")
+        amount: Any = body.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ServiceError(400, "'amount' must be a number of seconds.")
+        if not math.isfinite(amount) or amount < 0:
+            raise ServiceError(400, "'amount' must be a finite, non-negative number of seconds.")
+        now = self.context.clock.advance(float(amount))
+        return json_response({"advanced": amount, "now": isoformat_z(now)})
+
+    @route("/v1.0/presets", operation="list_presets", auth=False)
+    def list_presets(self, request: Request) -> Response:
+        """Every service's magic values, merged into one document."""
+        merged: dict[str, Any] = {}
+        for service in self.context.services:
+            merged.update(service.presets())
+        return json_response(merged)

@@ -1,0 +1,292 @@
+"""The root WSGI app: one path through which every request passes.
+
+1. find the service by path prefix, 2. let it name the operation, 3. ask the fault engine,
+4. run the service's handler under the cloud lock, 5. record the call in the journal.
+
+Requests are tagged with the cloud's *generation* when they arrive. A reset (between
+tests) bumps it under the same lock handlers run under, so a late request from the
+previous test can neither change the fresh state nor appear in the next test's journal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from pytest_mimic.clock import real_monotonic, real_sleep
+from pytest_mimic.faults import (
+    Behave,
+    CloseConnection,
+    Delay,
+    FaultEngine,
+    Hang,
+    ResetConnection,
+    Respond,
+)
+from pytest_mimic.journal import Call, Journal, clip
+from pytest_mimic.services.base import BEHAVIORS_KEY, Operation, Service, json_response
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from pytest_mimic.clock import Clock
+    from pytest_mimic.faults import Decision
+
+log = logging.getLogger("pytest_mimic")
+
+#: Bodies over this size are refused before they are read into memory.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+class DropConnection(BaseException):
+    """Raised through Werkzeug (which only catches ``Exception``) to drop the connection.
+
+    The server's request handler catches it; ``reset`` chooses an RST over a plain close.
+    """
+
+    def __init__(self, *, reset: bool) -> None:
+        super().__init__("reset" if reset else "close")
+        self.reset = reset
+
+
+@dataclass(frozen=True)
+class ServerError:
+    """An exception raised inside a service, kept to fail the test that caused it."""
+
+    request: str
+    body: bytes
+    traceback: str
+
+    def render(self) -> str:
+        """The request, its body (shortened) and the traceback."""
+        body = self.body[:2000].decode("utf-8", "replace")
+        text = f"{self.request}\n"
+        if body:
+            text += f"request body: {body}\n"
+        return text + self.traceback
+
+
+class Dispatcher:
+    """Routes requests to services; evaluates faults; journals; collects server errors."""
+
+    def __init__(
+        self,
+        services: Callable[[], Sequence[Service]],
+        faults: FaultEngine,
+        journal: Journal,
+        clock: Clock,
+        root_text: Callable[[str], str],
+    ) -> None:
+        self._services = services
+        self._faults = faults
+        self._journal = journal
+        self._clock = clock
+        self._root_text = root_text
+        self.lock = threading.RLock()
+        self.generation = 0
+        self.errors: list[ServerError] = []
+        self._release = threading.Event()
+
+    @contextmanager
+    def new_generation(self) -> Iterator[None]:
+        """Hold the lock while the cloud resets; requests from before it become stale."""
+        with self.lock:
+            self.generation += 1
+            self._release.set()
+            self._release = threading.Event()
+            self.errors = []
+            yield
+
+    def release_hangs(self) -> None:
+        """End every injected hang now (at test end or server stop)."""
+        self._release.set()
+
+    def find(self, path: str) -> Service | None:
+        """The service whose prefix is the longest match for ``path``."""
+        best: Service | None = None
+        for service in self._services():
+            prefix = service.prefix.rstrip("/")
+            if (path == prefix or path.startswith(prefix + "/")) and (
+                best is None or len(prefix) > len(best.prefix.rstrip("/"))
+            ):
+                best = service
+        return best
+
+    def __call__(self, environ: WSGIEnvironment, start_response: Any) -> Any:
+        response = self.dispatch(environ)
+        return response(environ, start_response)
+
+    def dispatch(self, environ: WSGIEnvironment) -> Response:
+        """Serve one request (may raise ``DropConnection``)."""
+        started = real_monotonic()
+        generation = self.generation
+        path = environ.get("PATH_INFO", "") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        query = environ.get("QUERY_STRING", "")
+        service = self.find(path)
+        if service is None:
+            unrouted = Request(environ)
+            unrouted.max_content_length = MAX_REQUEST_BYTES
+            return self._unrouted(unrouted, path, started, generation)
+
+        prefix = service.prefix.rstrip("/")
+        environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+        environ["PATH_INFO"] = path[len(prefix) :]
+        request = Request(environ)
+        request.max_content_length = MAX_REQUEST_BYTES
+        try:
+            body = request.get_data(cache=True)
+        except HTTPException as error:
+            response = service.error_response(error.code or 400, error.description or "Bad request")
+            return self._finish(
+                Operation(service.name, "unknown"), request, path, response, started, generation
+            )
+        try:
+            operation = service.resolve(request)
+        except Exception:
+            operation = Operation(service.name, "unknown")
+            response = self._crash(service, method, path, query, body)
+            return self._finish(operation, request, path, response, started, generation)
+
+        with self.lock:
+            if generation != self.generation:
+                return self._stale(service)
+            decision = self._faults.match(operation)
+        injected = self._apply(decision, service, request, operation, path, started, generation)
+        if injected is not None:
+            response = injected
+        else:
+            with self.lock:
+                if generation != self.generation:
+                    return self._stale(service)
+                try:
+                    response = service.handle(request, operation)
+                    response.get_data()  # render lazy bodies inside the lock
+                except Exception:
+                    response = self._crash(service, method, path, query, body)
+        return self._finish(operation, request, path, response, started, generation, decision)
+
+    def _apply(
+        self,
+        decision: Decision | None,
+        service: Service,
+        request: Request,
+        operation: Operation,
+        path: str,
+        started: float,
+        generation: int,
+    ) -> Response | None:
+        """Carry out an injected fault; ``None`` means "now run the service"."""
+        if decision is None:
+            return None
+        action = decision.action
+        if isinstance(action, Respond):
+            return _injected_response(service, action)
+        if isinstance(action, Delay):
+            real_sleep(action.seconds)
+        elif isinstance(action, Behave):
+            request.environ.setdefault(BEHAVIORS_KEY, []).append(action)
+        elif isinstance(action, ResetConnection | CloseConnection | Hang):
+            if isinstance(action, Hang):
+                self._release.wait(action.seconds)
+            self._finish(operation, request, path, None, started, generation, decision)
+            raise DropConnection(reset=isinstance(action, ResetConnection))
+        return None
+
+    def _crash(self, service: Service, method: str, path: str, query: str, body: bytes) -> Response:
+        target = path + (f"?{query}" if query else "")
+        error = ServerError(f"{method} {target}", body, traceback.format_exc())
+        with self.lock:
+            self.errors.append(error)
+        log.error("pytest-mimic service %r failed on %s %s", service.name, method, target)
+        try:
+            return service.error_response(
+                500, f"The fake {service.name} service failed; the test will report why."
+            )
+        except Exception:
+            return json_response({"message": "internal error in the fake", "code": 500}, 500)
+
+    def _stale(self, service: Service) -> Response:
+        return service.error_response(
+            503, "The fake cloud was reset while this request was in flight."
+        )
+
+    def _unrouted(self, request: Request, path: str, started: float, generation: int) -> Response:
+        if path == "/" and request.method in {"GET", "HEAD"}:
+            response = Response(
+                self._root_text(request.host_url.rstrip("/")), mimetype="text/plain"
+            )
+        else:
+            response = json_response(
+                {"itemNotFound": {"message": f"No fake service serves {path}.", "code": 404}}, 404
+            )
+        return self._finish(
+            Operation("mimic", "unrouted"), request, path, response, started, generation
+        )
+
+    def _finish(
+        self,
+        operation: Operation,
+        request: Request,
+        path: str,
+        response: Response | None,
+        started: float,
+        generation: int,
+        decision: Decision | None = None,
+    ) -> Response:
+        call = Call(
+            time=self._clock.now(),
+            service=operation.service,
+            operation=operation.name,
+            method=request.method,
+            path=path,
+            query=request.query_string.decode("latin-1"),
+            status=response.status_code if response is not None else 0,
+            duration=real_monotonic() - started,
+            request_body=clip(_body(request)),
+            response_body=clip(response.get_data()) if response is not None else b"",
+            attributes=dict(operation.attributes),
+            fault=decision.rule.describe() if decision is not None else None,
+        )
+        with self.lock:
+            if generation == self.generation:
+                self._journal.record(call)
+        log.info("%s", call.describe())
+        if response is None:
+            return Response(status=204)
+        return response
+
+
+def _body(request: Request) -> bytes:
+    try:
+        return request.get_data(cache=True)
+    except HTTPException:
+        return b""
+
+
+def _injected_response(service: Service, action: Respond) -> Response:
+    if action.body is None:
+        return service.error_response(
+            action.status,
+            action.message or f"Injected fault: HTTP {action.status}.",
+            fault=action.fault,
+            headers=action.headers,
+        )
+    if isinstance(action.body, bytes | str):
+        return Response(action.body, status=action.status, headers=dict(action.headers))
+    return Response(
+        json.dumps(action.body),
+        status=action.status,
+        headers=dict(action.headers),
+        content_type="application/json",
+    )

@@ -1,0 +1,291 @@
+"""The one fault engine: rules that match operations and decide how a request fails.
+
+Every door (``mimic_cloud.inject``, metadata presets in a create request, later markers and
+the HTTP control plane) produces the same ``FaultRule`` objects, evaluated in one place
+(``FaultEngine.match``) for every request. The first rule that matches, in registration
+order, decides; a rule that has used up its ``times`` no longer matches.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_mimic.services.base import Operation
+
+__all__ = [
+    "Action",
+    "Behave",
+    "CloseConnection",
+    "Delay",
+    "FaultEngine",
+    "FaultHandle",
+    "FaultRule",
+    "Hang",
+    "Pass",
+    "ResetConnection",
+    "Respond",
+]
+
+
+class Action:
+    """What an injected fault does to a request."""
+
+    def describe(self) -> str:
+        """A short human description for the journal and failure reports."""
+        return type(self).__name__
+
+
+@dataclass(frozen=True)
+class Respond(Action):
+    """Answer at once with ``status``, without running the service.
+
+    ``message``/``fault`` build a body in the service's own error format; ``body`` (a JSON-able
+    value or ``bytes``/``str``) replaces it verbatim.
+    """
+
+    status: int
+    message: str | None = None
+    fault: str | None = None
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"respond {self.status}"
+
+
+@dataclass(frozen=True)
+class Delay(Action):
+    """Wait ``seconds`` of real time, then handle the request normally."""
+
+    seconds: float
+
+    def describe(self) -> str:
+        return f"delay {self.seconds:g}s"
+
+
+@dataclass(frozen=True)
+class ResetConnection(Action):
+    """Abort the TCP connection with an RST: the client sees ``ConnectionResetError``."""
+
+    def describe(self) -> str:
+        return "reset connection"
+
+
+@dataclass(frozen=True)
+class CloseConnection(Action):
+    """Close the connection without sending any response."""
+
+    def describe(self) -> str:
+        return "close connection"
+
+
+@dataclass(frozen=True)
+class Hang(Action):
+    """Hold the connection without answering for up to ``seconds`` (real time), then close it.
+
+    Meant for exercising client timeouts; the hang also ends when the test ends.
+    """
+
+    seconds: float = 60.0
+
+    def describe(self) -> str:
+        return f"hang {self.seconds:g}s"
+
+
+@dataclass(frozen=True)
+class Behave(Action):
+    """Hand a named behaviour to the service, which changes how it acts (e.g. Nova ``build``).
+
+    The request still reaches the service; only services that know ``name`` react to it.
+    """
+
+    name: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"behave {self.name}"
+
+
+@dataclass(frozen=True)
+class Pass(Action):
+    """Let the request through untouched (a step in a ``sequence``)."""
+
+    def describe(self) -> str:
+        return "pass"
+
+
+AttributePattern = str | re.Pattern[str] | Callable[[Any], bool] | Mapping[str, Any] | Any
+
+
+def matches(pattern: AttributePattern, value: Any) -> bool:
+    """Strings are regular expressions matched against the whole value; see ``FaultRule``."""
+    if callable(pattern) and not isinstance(pattern, re.Pattern):
+        return bool(pattern(value))
+    if isinstance(pattern, re.Pattern):
+        return value is not None and pattern.fullmatch(str(value)) is not None
+    if isinstance(pattern, str):
+        return value is not None and re.fullmatch(pattern, str(value)) is not None
+    if isinstance(pattern, Mapping):
+        if not isinstance(value, Mapping):
+            return False
+        return all(matches(sub, value.get(key)) for key, sub in pattern.items())
+    return bool(pattern == value)
+
+
+@dataclass(eq=False)
+class FaultRule:
+    """Match criteria plus what to do, how often.
+
+    - ``service``/``operation``: names to match (``None`` = any).
+    - ``attributes``: per-attribute patterns. A string is a regular expression that must
+      match the whole value (``"web-.*"``); a compiled pattern likewise; a callable is a
+      predicate; a mapping matches a mapping attribute key by key (e.g. metadata); anything
+      else must be equal.
+    - ``action``: what to do; or ``sequence``: actions used in turn, cycling
+      (``[Respond(500), Pass(), Respond(500)]``); or ``decide``: a callable computing the
+      action from the operation (``None`` = this rule does not apply).
+    - ``times``: how many requests the rule affects before it is spent (``None`` = forever).
+    """
+
+    action: Action | None = None
+    service: str | None = None
+    operation: str | None = None
+    attributes: Mapping[str, AttributePattern] = field(default_factory=dict)
+    sequence: Iterable[Action] | None = None
+    decide: Callable[[Operation], Action | None] | None = None
+    times: int | None = None
+    source: str = "python"
+    hits: int = 0
+    _cycle: Iterator[Action] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        given = [self.action is not None, self.sequence is not None, self.decide is not None]
+        if sum(given) != 1:
+            raise ValueError("a FaultRule needs exactly one of action, sequence or decide")
+        if self.sequence is not None:
+            steps = list(self.sequence)
+            if not steps:
+                raise ValueError("a fault sequence needs at least one step")
+            self.sequence = tuple(steps)
+            self._cycle = itertools.cycle(steps)
+        if self.times is not None and self.times < 0:
+            raise ValueError(f"times must be >= 0, not {self.times!r}")
+
+    @property
+    def spent(self) -> bool:
+        """Whether the rule has affected as many requests as ``times`` allows."""
+        return self.times is not None and self.hits >= self.times
+
+    def applies_to(self, operation: Operation) -> bool:
+        """Whether the criteria match ``operation`` (ignoring ``times``)."""
+        if self.service is not None and self.service != operation.service:
+            return False
+        if self.operation is not None and not matches(self.operation, operation.name):
+            return False
+        return all(
+            matches(pattern, operation.attributes.get(key))
+            for key, pattern in self.attributes.items()
+        )
+
+    def take(self, operation: Operation) -> Action | None:
+        """The action for ``operation`` if this rule fires, counting the hit."""
+        if self.spent or not self.applies_to(operation):
+            return None
+        if self.decide is not None:
+            action = self.decide(operation)
+            if action is None:
+                return None
+        elif self._cycle is not None:
+            action = next(self._cycle)
+        else:
+            action = self.action
+        self.hits += 1
+        return action
+
+    def describe(self) -> str:
+        """``service.operation`` criteria and action, for reports."""
+        where = f"{self.service or '*'}.{self.operation or '*'}"
+        if self.attributes:
+            where += " " + ", ".join(f"{k}={v!r}" for k, v in self.attributes.items())
+        if self.action is not None:
+            what = self.action.describe()
+        elif self.sequence is not None:
+            what = "sequence[" + ", ".join(a.describe() for a in self.sequence) + "]"
+        else:
+            what = "computed"
+        count = "" if self.times is None else f" x{self.times}"
+        return f"{where} -> {what}{count} ({self.source})"
+
+
+class FaultHandle:
+    """What ``inject`` returns: the rule, how often it fired, and a way to remove it."""
+
+    def __init__(self, engine: FaultEngine, rule: FaultRule) -> None:
+        self._engine = engine
+        self.rule = rule
+
+    def __repr__(self) -> str:
+        return f"<FaultHandle {self.rule.describe()} hits={self.hits}>"
+
+    @property
+    def hits(self) -> int:
+        """How many requests the rule has affected."""
+        return self.rule.hits
+
+    def remove(self) -> None:
+        """Stop the rule from affecting later requests (idempotent)."""
+        self._engine.remove(self.rule)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The engine's verdict on one request."""
+
+    action: Action
+    rule: FaultRule
+
+
+class FaultEngine:
+    """Ordered fault rules, evaluated for every request under one lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[FaultRule] = []
+
+    def add(self, rule: FaultRule) -> FaultHandle:
+        """Register ``rule`` after all existing ones."""
+        with self._lock:
+            self._rules.append(rule)
+        return FaultHandle(self, rule)
+
+    def remove(self, rule: FaultRule) -> None:
+        """Unregister ``rule``; unknown rules are ignored."""
+        with self._lock:
+            if rule in self._rules:
+                self._rules.remove(rule)
+
+    def clear(self) -> None:
+        """Forget every rule."""
+        with self._lock:
+            self._rules.clear()
+
+    @property
+    def rules(self) -> list[FaultRule]:
+        """A snapshot of the rules in evaluation order."""
+        with self._lock:
+            return list(self._rules)
+
+    def match(self, operation: Operation) -> Decision | None:
+        """The first rule that fires for ``operation``, with its action; counts the hit."""
+        with self._lock:
+            for rule in self._rules:
+                action = rule.take(operation)
+                if action is not None:
+                    return Decision(action, rule)
+        return None

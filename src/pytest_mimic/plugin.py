@@ -1,0 +1,161 @@
+"""The pytest layer: options, fixtures and a report section; everything else is in the library.
+
+Fixtures, by scope: ``mimic_listen_address`` (session) -> ``mimic_config`` (session) ->
+``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
+``mimic_cloud`` (function: fresh state, client environment, server-error check) ->
+``time_travel`` (function). Each can be overridden in a ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_mimic.clock import TimeTravel
+from pytest_mimic.cloud import MimicCloud
+from pytest_mimic.config import CloudConfig
+
+if TYPE_CHECKING:
+    from collections.abc import Generator, Iterator
+
+HOST_ENV = "PYTEST_MIMIC_HOST"
+PORT_ENV = "PYTEST_MIMIC_PORT"
+_CLOUD_KEY = pytest.StashKey[MimicCloud]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mimic", "pytest-mimic fake cloud")
+    group.addoption("--mimic-host", default=None, help=f"address to listen on (env {HOST_ENV})")
+    group.addoption(
+        "--mimic-port", type=int, default=None, help=f"port, 0 = any free (env {PORT_ENV})"
+    )
+    parser.addini("mimic_host", "address the fake cloud listens on", default="127.0.0.1")
+    parser.addini("mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
+    parser.addini(
+        "mimic_check_tokens",
+        "answer 401 to service calls without a valid token",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "mimic_server_build_seconds", "seconds a new Nova server stays in BUILD", default="0"
+    )
+    parser.addini(
+        "mimic_strict_compute_refs",
+        "validate imageRef/flavorRef against the listed images and flavors",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "mimic_endpoints",
+        "settings to point at the fake for each test, one per line: "
+        "'package.module:NAME = auth' or 'package.module:NAME[key] = compute'",
+        type="linelist",
+        default=[],
+    )
+
+
+@pytest.fixture(scope="session")
+def mimic_listen_address(pytestconfig: pytest.Config) -> tuple[str, int]:
+    """``(host, port)`` for the session's server: option, then environment, then ini."""
+    host = (
+        pytestconfig.getoption("mimic_host")
+        or os.environ.get(HOST_ENV)
+        or str(pytestconfig.getini("mimic_host"))
+    )
+    port = pytestconfig.getoption("mimic_port")
+    if port is None:
+        raw = os.environ.get(PORT_ENV) or str(pytestconfig.getini("mimic_port"))
+        try:
+            port = int(raw)
+        except ValueError:
+            raise pytest.UsageError(f"pytest-mimic: port must be a number, not {raw!r}") from None
+    return host, port
+
+
+@pytest.fixture(scope="session")
+def mimic_config(pytestconfig: pytest.Config) -> CloudConfig:
+    """The session's default settings, from ini options."""
+    return CloudConfig(
+        check_tokens=bool(pytestconfig.getini("mimic_check_tokens")),
+        server_build_seconds=float(str(pytestconfig.getini("mimic_server_build_seconds"))),
+        strict_compute_refs=bool(pytestconfig.getini("mimic_strict_compute_refs")),
+    )
+
+
+@pytest.fixture(scope="session")
+def mimic_session_cloud(
+    mimic_listen_address: tuple[str, int], mimic_config: CloudConfig
+) -> Iterator[MimicCloud]:
+    """The session's running cloud; prefer ``mimic_cloud``, which resets it per test."""
+    host, port = mimic_listen_address
+    cloud = MimicCloud(host=host, port=port, config=mimic_config)
+    try:
+        cloud.start()
+    except OSError as error:
+        raise pytest.UsageError(
+            f"pytest-mimic cannot listen on {host}:{port}: {error.strerror or error}. "
+            f"Choose another port with --mimic-port, {PORT_ENV} or the mimic_port ini option "
+            "(0 picks a free one)."
+        ) from None
+    yield cloud
+    cloud.stop()
+
+
+@pytest.fixture
+def mimic_cloud(
+    request: pytest.FixtureRequest, mimic_session_cloud: MimicCloud, pytestconfig: pytest.Config
+) -> Iterator[MimicCloud]:
+    """A fresh fake cloud for this test.
+
+    Before the test: state, fault rules, journal, clock and config are reset, and
+    ``OS_AUTH_URL``, ``OS_USERNAME``, ``OS_PASSWORD``, ``OS_TENANT_ID``, ``OS_PROJECT_ID``,
+    ``OS_REGION_NAME``, ``AWS_ENDPOINT_URL_SQS``, AWS credentials and ``NO_PROXY`` point at
+    it (plus the ``mimic_endpoints`` ini settings). After it: all of that is restored, and
+    an exception inside a fake service fails the test with the request that caused it.
+    Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``.
+    """
+    cloud = mimic_session_cloud
+    cloud.begin_test()
+    request.node.stash[_CLOUD_KEY] = cloud
+    try:
+        for line in pytestconfig.getini("mimic_endpoints"):
+            target, sep, endpoint = str(line).partition("=")
+            if not sep:
+                raise pytest.UsageError(
+                    f"mimic_endpoints line {line!r} must look like 'package.module:NAME = auth'"
+                )
+            cloud.patch_endpoint(target.strip(), endpoint.strip())
+        yield cloud
+    finally:
+        cloud.end_test()
+
+
+@pytest.fixture
+def time_travel(mimic_cloud: MimicCloud) -> Iterator[TimeTravel]:
+    """Control the fake cloud's clock; the test process sees the same time (freezegun).
+
+    ``advance(seconds)``, ``move_to(datetime)``, ``freeze()``, ``unfreeze()``, ``now()``,
+    ``advance_on_sleep()`` (``time.sleep`` advances the clock instead of waiting). All
+    undone after the test.
+    """
+    travel = TimeTravel(mimic_cloud.clock)
+    travel.start()
+    yield travel
+    travel.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach this test's journal to the report of a failed test."""
+    report = yield
+    cloud = item.stash.get(_CLOUD_KEY, None)
+    if cloud is not None and report.failed and call.when == "call":
+        journal = cloud.journal.render()
+        if journal:
+            report.sections.append(("pytest-mimic calls", journal))
+    return report

@@ -1,0 +1,468 @@
+"""The service interface and the HTTP mechanics every service shares.
+
+A service is a state model (plain Python) plus an HTTP layer. The HTTP layer is a
+``Service``: it names itself, says where it lives in the service catalog, resolves each
+request to an ``Operation`` *before* acting (so the fault engine and the journal can see
+what is being asked), handles it, and answers errors in its own wire format.
+
+Most services subclass ``RoutedService``: handler methods carry ``@route(...)`` and the
+route's endpoint is the operation name.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import MapAdapter
+
+    from pytest_mimic.clock import Clock
+    from pytest_mimic.config import CloudConfig
+    from pytest_mimic.faults import Behave, FaultEngine, FaultRule
+
+__all__ = [
+    "CatalogEntry",
+    "Operation",
+    "RoutedService",
+    "Service",
+    "ServiceContext",
+    "ServiceError",
+    "TokenValidator",
+    "base_url",
+    "behaviors",
+    "expect_object",
+    "expect_string",
+    "json_response",
+    "new_id",
+    "parse_json_body",
+    "route",
+]
+
+#: Request bodies larger than this are refused with 413 before any parsing.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a request asks for, in the service's own terms.
+
+    ``name`` is the operation (``create_server``, ``authenticate``); ``attributes`` are the
+    facts fault rules and journal queries match on (tenant, region, server name...).
+    """
+
+    service: str
+    name: str
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One service-catalog entry a service contributes.
+
+    ``path`` is appended to the server's base URL and may contain ``{region}`` and
+    ``{tenant}``. ``regions`` of ``None`` means every configured region.
+    """
+
+    type: str
+    name: str
+    path: str
+    regions: tuple[str, ...] | None = None
+
+    def url(self, base: str, *, region: str, tenant: str) -> str:
+        """The absolute endpoint URL for one region and tenant."""
+        return base.rstrip("/") + self.path.format(region=region, tenant=tenant)
+
+
+class TokenValidator(Protocol):
+    """Answers whether a token may call services now; Identity provides one."""
+
+    def __call__(self, token: str | None) -> bool: ...
+
+
+class ServiceContext:
+    """What a service may use from its cloud: the clock, the config, the other services."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        config: Callable[[], CloudConfig],
+        services: Callable[[], Sequence[Service]],
+        faults: FaultEngine | None = None,
+    ) -> None:
+        from pytest_mimic.faults import FaultEngine
+
+        self.clock = clock
+        self._config = config
+        self._services = services
+        self.faults = faults if faults is not None else FaultEngine()
+        self.token_validator: TokenValidator | None = None
+
+    @property
+    def config(self) -> CloudConfig:
+        """The config in force for the current test."""
+        return self._config()
+
+    @property
+    def services(self) -> Sequence[Service]:
+        """Every registered service, in registration order."""
+        return self._services()
+
+    def now(self) -> float:
+        """Simulated now (shorthand for ``clock.now()``)."""
+        return self.clock.now()
+
+
+class ServiceError(Exception):
+    """Raised by handlers to answer a client error in the service's own format."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fault = fault
+        self.headers = dict(headers or {})
+
+
+class Service(abc.ABC):
+    """A fake cloud service mounted under ``prefix`` on the shared server.
+
+    Subclasses must set ``name`` and ``prefix`` and implement ``resolve``, ``handle`` and
+    ``error_response``; the rest has sensible defaults. A third-party package registers a
+    factory ``(context) -> Service`` under the entry-point group ``pytest_mimic.services``.
+    """
+
+    name: ClassVar[str]
+    prefix: ClassVar[str]
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    def catalog_entries(self) -> Sequence[CatalogEntry]:
+        """Entries for the Identity service catalog (none by default)."""
+        return ()
+
+    def urls(self) -> Mapping[str, str]:
+        """Named paths a test may ask for with ``mimic_cloud.url(name)``."""
+        return {}
+
+    def presets(self) -> Mapping[str, Any]:
+        """Magic values this service understands, listed by ``GET /mimic/v1.0/presets``."""
+        return {}
+
+    def reset(self) -> None:  # noqa: B027 - deliberately optional
+        """Forget all state; called before every test."""
+
+    def fault_rules(self) -> Sequence[FaultRule]:
+        """Standing rules (e.g. metadata presets), registered after every reset.
+
+        They come before a test's own rules, so presets win over injected faults.
+        """
+        return ()
+
+    @abc.abstractmethod
+    def resolve(self, request: Request) -> Operation:
+        """Name what ``request`` asks for without changing any state."""
+
+    @abc.abstractmethod
+    def handle(self, request: Request, operation: Operation) -> Response:
+        """Act on ``request`` and answer it."""
+
+    @abc.abstractmethod
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """An error answer in the real service's wire format."""
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: Any) -> Any:
+        """The service alone as a WSGI app (no faults, no journal); handy in unit tests."""
+        request = Request(environ)
+        response = self.handle(request, self.resolve(request))
+        return response(environ, start_response)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def route(
+    path: str,
+    *,
+    methods: Sequence[str] = ("GET",),
+    operation: str | None = None,
+    auth: bool = True,
+) -> Callable[[_F], _F]:
+    """Mark a ``RoutedService`` method as the handler of ``methods`` on ``path``.
+
+    ``path`` uses Werkzeug rule syntax relative to the service prefix. The operation name
+    defaults to the method name. ``auth=False`` exempts the route from token checks (version
+    documents, the token endpoint itself).
+    """
+
+    def mark(handler: _F) -> _F:
+        routes = handler.__dict__.setdefault("_mimic_routes", [])
+        routes.append(
+            (path, tuple(m.upper() for m in methods), operation or handler.__name__, auth)
+        )
+        return handler
+
+    return mark
+
+
+@dataclass(frozen=True)
+class _Match:
+    handler: str
+    arguments: dict[str, Any]
+    auth: bool
+    error: HTTPException | None = None
+
+
+_MATCH_KEY = "pytest_mimic.match"
+
+
+class RoutedService(Service):
+    """A service whose operations are methods marked with ``@route``.
+
+    Handlers are called as ``handler(request, **url_arguments)`` and return a ``Response``
+    (or raise ``ServiceError``). ``describe`` adds attributes beyond the URL arguments.
+    """
+
+    #: Fault name per status, used when a ServiceError names none.
+    fault_names: ClassVar[Mapping[int, str]] = {
+        400: "badRequest",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "itemNotFound",
+        405: "badMethod",
+        409: "conflictingRequest",
+        413: "overLimit",
+        415: "badMediaType",
+        500: "computeFault",
+        503: "serviceUnavailable",
+    }
+
+    _url_map: ClassVar[Map]
+    _handlers: ClassVar[dict[str, tuple[str, bool]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        rules: list[Rule] = []
+        handlers: dict[str, tuple[str, bool]] = {}
+        for klass in reversed(cls.__mro__):
+            for attribute, value in vars(klass).items():
+                for path, methods, op_name, auth in getattr(value, "_mimic_routes", ()):
+                    handlers[op_name] = (attribute, auth)
+                    rules.append(Rule(path, methods=list(methods), endpoint=op_name))
+        cls._url_map = Map(rules, strict_slashes=False, merge_slashes=False)
+        cls._handlers = handlers
+
+    def _adapter(self, request: Request) -> MapAdapter:
+        return self._url_map.bind_to_environ(request.environ)
+
+    def _match(self, request: Request) -> tuple[str, _Match]:
+        cached = request.environ.get(_MATCH_KEY)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        try:
+            endpoint, arguments = self._adapter(request).match()
+        except HTTPException as error:
+            result: tuple[str, _Match] = ("unknown", _Match("", {}, False, error))
+        else:
+            attribute, auth = self._handlers[str(endpoint)]
+            result = (str(endpoint), _Match(attribute, dict(arguments), auth))
+        request.environ[_MATCH_KEY] = result
+        return result
+
+    def resolve(self, request: Request) -> Operation:
+        name, match = self._match(request)
+        attributes: dict[str, Any] = dict(match.arguments)
+        if match.error is None:
+            attributes.update(self.describe(name, request, match.arguments))
+        return Operation(self.name, name, attributes)
+
+    def describe(
+        self, operation: str, request: Request, arguments: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        """Extra attributes for ``operation`` (e.g. a server name from the body).
+
+        Must not raise on bad input: the handler reports that.
+        """
+        return {}
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        _name, match = self._match(request)
+        try:
+            if match.error is not None:
+                raise _route_error(request, match.error)
+            if match.auth and not self._token_ok(request):
+                raise ServiceError(401, self.unauthorized_message, fault="unauthorized")
+            handler = getattr(self, match.handler)
+            return handler(request, **match.arguments)  # type: ignore[no-any-return]
+        except ServiceError as error:
+            return self.error_response(
+                error.status, error.message, fault=error.fault, headers=error.headers
+            )
+
+    #: Message of the 401 answered to a missing or bad token.
+    unauthorized_message: ClassVar[str] = "This server could not verify that you are authorized."
+
+    def _token_ok(self, request: Request) -> bool:
+        validator = self.context.token_validator
+        if validator is None or not self.context.config.check_tokens:
+            return True
+        return validator(request.headers.get("X-Auth-Token"))
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """``{"<fault>": {"message": ..., "code": N}}``, the Rackspace/OpenStack fault shape."""
+        name = (
+            fault
+            or self.fault_names.get(status)
+            or ("computeFault" if status >= 500 else "badRequest")
+        )
+        return json_response({name: {"message": message, "code": status}}, status, headers=headers)
+
+
+def _route_error(request: Request, error: HTTPException) -> ServiceError:
+    if isinstance(error, MethodNotAllowed):
+        allowed = ", ".join(sorted(error.valid_methods or ()))
+        return ServiceError(
+            405,
+            f"The method {request.method} is not allowed for {request.path}.",
+            headers={"Allow": allowed} if allowed else None,
+        )
+    if isinstance(error, NotFound):
+        return ServiceError(404, "The resource could not be found.")
+    return ServiceError(error.code or 400, error.description or "Bad request.")
+
+
+def json_response(
+    body: Any,
+    status: int = 200,
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A JSON answer; ``body=None`` sends an empty body (with the JSON content type)."""
+    data = b"" if body is None else json.dumps(body).encode()
+    return Response(
+        data, status=status, headers=dict(headers or {}), content_type="application/json"
+    )
+
+
+def base_url(request: Request) -> str:
+    """Scheme, host and port as the client addressed us, without a trailing slash.
+
+    Every URL a service returns starts with this, so clients that follow links stay on
+    whatever host and port reached the fake.
+    """
+    return request.host_url.rstrip("/")
+
+
+def parse_json_body(request: Request, *, required: bool = True) -> Any:
+    """The request body as JSON, or a ``ServiceError`` 400/413 a client can act on.
+
+    Refuses bodies over ``MAX_BODY_BYTES``, non-UTF-8 bytes and malformed JSON. With
+    ``required=False`` an empty body gives ``None``.
+    """
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise ServiceError(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ServiceError(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
+    if not raw.strip():
+        if required:
+            raise ServiceError(400, "The request body is empty; a JSON document is required.")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ServiceError(400, "The request body is not valid UTF-8.") from None
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ServiceError(400, f"Malformed request body: {error}.") from None
+
+
+def peek_json_body(request: Request) -> Any:
+    """Best-effort JSON body for ``describe``: ``None`` instead of any error."""
+    try:
+        return parse_json_body(request, required=False)
+    except ServiceError:
+        return None
+
+
+def expect_object(value: Any, where: str) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else a 400 naming ``where``."""
+    if not isinstance(value, dict):
+        raise ServiceError(
+            400,
+            f"Invalid input for field/attribute {where}: expected an object, got {_kind(value)}.",
+        )
+    return value
+
+
+def expect_string(value: Any, where: str, *, allow_empty: bool = False) -> str:
+    """``value`` if it is a JSON string (non-empty unless allowed), else a 400 naming ``where``."""
+    if not isinstance(value, str):
+        raise ServiceError(
+            400,
+            f"Invalid input for field/attribute {where}: expected a string, got {_kind(value)}.",
+        )
+    if not allow_empty and not value.strip():
+        raise ServiceError(400, f"Invalid input for field/attribute {where}: must not be empty.")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
+BEHAVIORS_KEY = "pytest_mimic.behaviors"
+
+
+def behaviors(request: Request) -> list[Behave]:
+    """The ``Behave`` actions the fault engine attached to this request (usually none)."""
+    return list(request.environ.get(BEHAVIORS_KEY, ()))
+
+
+def new_id() -> str:
+    """A fresh random identifier (UUID4 text)."""
+    return str(uuid.uuid4())
+
+
+def iter_entries(services: Sequence[Service]) -> Iterator[tuple[Service, CatalogEntry]]:
+    """Every catalog entry of every service, in registration order."""
+    for service in services:
+        for entry in service.catalog_entries():
+            yield service, entry
