@@ -1,0 +1,203 @@
+"""What the v2.0 and v3 halves of Identity share: the model, caller checks, catalogs, errors.
+
+v2.0 answers errors in Rackspace's ``{"unauthorized": {"code", "message"}}`` shape, v3 in
+Keystone's ``{"error": {"code", "title", "message"}}``. ``error_response`` has no request
+to look at (the dispatcher also calls it for injected faults), so ``resolve`` and ``handle``
+note in a context variable whether the request in hand is a v3 one; every request passes
+through ``resolve`` first on its own thread, so the note is always the current request's.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import http
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pytest_mimic.clock import isoformat_z
+from pytest_mimic.services.base import (
+    CatalogEntry,
+    Operation,
+    RoutedService,
+    ServiceContext,
+    ServiceError,
+    base_url,
+    expect_string,
+    json_response,
+)
+from pytest_mimic.services.identity import catalog
+from pytest_mimic.services.identity.model import IdentityModel, Tenant, Token, User
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from werkzeug.wrappers import Request, Response
+
+__all__ = ["IdentityBase"]
+
+_V3_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "pytest_mimic_identity_v3", default=False
+)
+
+#: The 401 for a missing or dead ``X-Auth-Token`` on Identity's own authenticated routes.
+NO_VALID_TOKEN = "No valid token provided. Please use the 'X-Auth-Token' header with a valid token."
+
+
+class IdentityBase(RoutedService):
+    """The state and helpers both API versions use; routes live in the subclasses."""
+
+    name: ClassVar[str] = "identity"
+    prefix: ClassVar[str] = "/identity"
+
+    def __init__(self, context: ServiceContext) -> None:
+        super().__init__(context)
+        self.model = self._fresh_model()
+        context.token_validator = self._token_is_valid
+
+    # -- Service interface ---------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every user, tenant and token except the configured default user."""
+        self.model = self._fresh_model()
+
+    def urls(self) -> Mapping[str, str]:
+        return {
+            "auth": f"{self.prefix}/v2.0",
+            "auth_v3": f"{self.prefix}/v3",
+            "identity": self.prefix,
+        }
+
+    def catalog_entries(self) -> Sequence[CatalogEntry]:
+        # Unversioned, as modern Keystone lists itself: clients discover v2.0 or v3 there.
+        return (CatalogEntry("identity", "keystone", self.prefix),)
+
+    def resolve(self, request: Request) -> Operation:
+        _V3_REQUEST.set(_is_v3(request))
+        return super().resolve(request)
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        _V3_REQUEST.set(_is_v3(request))
+        return super().handle(request, operation)
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Rackspace fault shape for v2.0 and the root, Keystone's for v3."""
+        if _V3_REQUEST.get():
+            return json_response(
+                {"error": {"code": status, "title": _title(status), "message": message}},
+                status,
+                headers=headers,
+            )
+        return super().error_response(status, message, fault=fault, headers=headers)
+
+    # -- declaring users (the test-facing API) ------------------------------------------
+
+    def add_user(
+        self,
+        username: str,
+        *,
+        password: str | None = None,
+        api_key: str | None = None,
+        tenant_id: str | None = None,
+        default_region: str | None = None,
+    ) -> User:
+        """Declare a user up front (or add a secret or tenant to a known one).
+
+        From then on only the given secrets log ``username`` in; a secret left ``None`` is
+        set by the first login that presents one.
+        """
+        return self.model.add_user(
+            username,
+            password=password,
+            api_key=api_key,
+            tenant_id=tenant_id,
+            default_region=default_region,
+        )
+
+    def add_tenant(self, tenant_id: str, *, name: str | None = None) -> Tenant:
+        """Declare a tenant (a v3 project); ``name`` defaults to the id."""
+        return self.model.add_tenant(tenant_id, name=name)
+
+    def token_is_valid(self, token: str | None) -> bool:
+        """Whether ``token`` is known, unexpired by the clock and not revoked."""
+        return self.model.is_valid(token)
+
+    # -- helpers for the route handlers --------------------------------------------------
+
+    def _fresh_model(self) -> IdentityModel:
+        model = IdentityModel(self.context.clock, lambda: self.context.config.token_lifetime)
+        creds = self.context.config.credentials
+        model.add_user(
+            creds.username,
+            password=creds.password,
+            api_key=creds.api_key,
+            tenant_id=creds.tenant_id,
+        )
+        return model
+
+    def _token_is_valid(self, token: str | None) -> bool:
+        # Looks the model up at call time: a reset replaces the model, not the validator.
+        return self.model.is_valid(token)
+
+    def _caller(self, request: Request, *, required: bool) -> Token | None:
+        """The token in ``X-Auth-Token``, or a 401 when it must be valid and is not.
+
+        With ``check_tokens`` off a dead or missing token passes (as the original Mimic),
+        unless the route needs to know who is calling (``required``).
+        """
+        header = request.headers.get("X-Auth-Token")
+        token = self.model.valid_token(header)
+        if token is not None:
+            return token
+        if not self.context.config.check_tokens:
+            known = self.model.tokens.get(header) if header else None
+            if known is not None or not required:
+                return known
+        raise ServiceError(401, NO_VALID_TOKEN, fault="unauthorized")
+
+    def _endpoints(self, request: Request, tenant_id: str) -> list[catalog.Endpoint]:
+        return catalog.endpoints(
+            self.context.services,
+            base_url(request),
+            tenant_id=tenant_id,
+            regions=self.context.config.regions,
+        )
+
+    def _region(self, user: User) -> str:
+        return user.default_region or self.context.config.default_region
+
+    def _self_url(self, request: Request, path: str) -> str:
+        return f"{base_url(request)}{self.prefix}{path}"
+
+
+def expires_v2(timestamp: float) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.fffZ``: pyrax's parser needs the fraction, libcloud the zone."""
+    return isoformat_z(timestamp, digits=3)
+
+
+def expires_v3(timestamp: float) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.ffffffZ``, as Keystone writes ``expires_at``."""
+    return isoformat_z(timestamp, digits=6)
+
+
+def optional_string(container: Mapping[str, Any], key: str, where: str) -> str | None:
+    """``container[key]`` if present and a non-empty string; absent or ``null`` is ``None``."""
+    value = container.get(key)
+    return None if value is None else expect_string(value, where)
+
+
+def _is_v3(request: Request) -> bool:
+    path = request.path
+    return path == "/v3" or path.startswith("/v3/")
+
+
+def _title(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
