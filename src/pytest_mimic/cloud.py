@@ -260,7 +260,7 @@ class MimicCloud:
     def _url_names(self) -> list[str]:
         names = [name for service in self._services for name in service.urls()]
         names += [entry.type for _service, entry in iter_entries(self._services)]
-        return names
+        return list(dict.fromkeys(names))
 
     @property
     def auth_url(self) -> str:

@@ -1,0 +1,91 @@
+"""``pytest-mimic serve`` as a subprocess: starts, answers, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import requests
+
+
+def test_serve_answers_and_stops_on_sigterm_within_a_second():
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("pytest-mimic serving on http://127.0.0.1:"), first
+        base = first.split()[-1]
+
+        assert "POST an authentication request" in requests.get(base + "/", timeout=5).text
+        tick = requests.post(base + "/mimic/v1.1/tick", json={"amount": 3600}, timeout=5)
+        assert tick.json()["advanced"] == 3600
+
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=1) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_serve_prints_the_environment_to_use():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [proc.stdout.readline() for _ in range(3)]
+        assert any("export OS_AUTH_URL=http://127.0.0.1:" in line for line in lines)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        proc.stdout.close()
+
+
+def test_non_loopback_host_prints_a_warning():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--host", "0.0.0.0", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        proc.stdout.readline()
+        proc.terminate()
+        proc.wait(timeout=5)
+        assert "WARNING" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_a_taken_port_exits_with_a_message_not_a_traceback():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest_mimic", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

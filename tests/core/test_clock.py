@@ -1,0 +1,100 @@
+"""The clock: simulated time is wall time plus an offset, or frozen."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from pytest_mimic.clock import Clock, TimeTravel, isoformat_z
+
+
+def test_running_clock_follows_wall_time():
+    clock = Clock()
+
+    assert abs(clock.now() - time.time()) < 5
+    assert not clock.frozen
+
+
+def test_advance_moves_time_forward_by_exactly_the_amount():
+    clock = Clock()
+    clock.freeze()
+    before = clock.now()
+
+    after = clock.advance(600)
+
+    assert after - before == 600
+
+
+def test_advance_refuses_negative_amounts():
+    with pytest.raises(ValueError, match="negative"):
+        Clock().advance(-1)
+
+
+def test_move_to_accepts_naive_datetimes_as_utc():
+    clock = Clock()
+
+    clock.move_to(datetime(2030, 1, 2, 3, 4, 5))
+
+    assert clock.now_datetime().replace(microsecond=0) == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_unfreeze_resumes_from_the_frozen_instant():
+    clock = Clock()
+    clock.move_to(datetime(2030, 1, 1, tzinfo=UTC))
+    clock.freeze()
+    frozen = clock.now()
+
+    clock.unfreeze()
+
+    assert 0 <= clock.now() - frozen < 5
+
+
+def test_reset_returns_to_real_time():
+    clock = Clock()
+    clock.advance(10 * 365 * 86400)
+    clock.freeze()
+
+    clock.reset()
+
+    assert abs(clock.now() - time.time()) < 5
+    assert not clock.frozen
+
+
+def test_isoformat_z_has_fraction_and_zulu():
+    assert isoformat_z(0, digits=3) == "1970-01-01T00:00:00.000Z"
+    assert isoformat_z(1.5) == "1970-01-01T00:00:01.500000Z"
+
+
+def test_time_travel_shows_simulated_time_to_the_process():
+    """freezegun makes time.time() and datetime.now() agree with the advanced clock."""
+    clock = Clock()
+    with TimeTravel(clock) as travel:
+        travel.advance(7200)
+
+        assert abs(time.time() - clock.now()) < 5
+        assert abs(datetime.now(UTC).timestamp() - clock.now()) < 5
+    assert abs(time.time() - clock.now() + 7200) < 5
+
+
+def test_time_travel_follows_freeze_and_move_to():
+    clock = Clock()
+    with TimeTravel(clock) as travel:
+        travel.freeze()
+        travel.move_to(datetime(2031, 5, 5, tzinfo=UTC))
+
+        assert datetime.now(UTC) == datetime(2031, 5, 5, tzinfo=UTC)
+        assert time.time() == clock.now()
+
+
+def test_sleep_advances_the_clock_instead_of_waiting():
+    clock = Clock()
+    clock.freeze()
+    before = clock.now()
+    with TimeTravel(clock) as travel:
+        travel.advance_on_sleep()
+        time.sleep(3600)
+
+        assert clock.now() - before == 3600
+    assert time.sleep.__module__ == "time"
