@@ -28,10 +28,12 @@ from pytest_mimic.faults import (
     ResetConnection,
     Respond,
 )
+from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal
 from pytest_mimic.patching import Patcher
 from pytest_mimic.server import MimicServer
-from pytest_mimic.services.base import Service, ServiceContext, iter_entries
+from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
+from pytest_mimic.services.external import ExternalServices
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -100,6 +102,7 @@ class MimicCloud:
         self.server = MimicServer(self.dispatcher, host, port)
         self._patcher = Patcher()
         self.register(ControlService)
+        self.register(ExternalServices)
         for factory in installed_services() if services is None else services:
             self.register(factory)
 
@@ -173,6 +176,7 @@ class MimicCloud:
             self._patcher.delenv(name)
         for name, value in self.environment().items():
             self._patcher.setenv(name, value)
+        let_responses_pass(self.base_url)
 
     def end_test(self) -> None:
         """Restore everything ``begin_test`` and ``patch_endpoint`` changed, then ``check()``."""
@@ -320,6 +324,17 @@ class MimicCloud:
         else:
             self._patcher.setattr(target, attribute, url)
         return url
+
+    def add_catalog_service(
+        self, type: str, name: str, url: str, *, regions: Sequence[str] | None = None
+    ) -> CatalogEntry:
+        """List a service hosted elsewhere in the catalog until the next reset.
+
+        ``url`` is absolute and may contain ``{region}`` and ``{tenant}``; clients that find
+        endpoints through the catalog then go there.
+        """
+        external: ExternalServices = self.service("external")
+        return external.add(type, name, url, regions=regions)
 
     # -- faults and journal ----------------------------------------------------------
 

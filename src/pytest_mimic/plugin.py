@@ -18,7 +18,11 @@ from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Iterator
+    from collections.abc import Callable, Generator, Iterator
+
+    from pytest_httpserver import HTTPServer
+
+    StubFactory = Callable[..., HTTPServer]
 
 HOST_ENV = "PYTEST_MIMIC_HOST"
 PORT_ENV = "PYTEST_MIMIC_PORT"
@@ -131,6 +135,20 @@ def mimic_cloud(
         yield cloud
     finally:
         cloud.end_test()
+
+
+@pytest.fixture
+def mimic_stub(mimic_cloud: MimicCloud, httpserver: HTTPServer) -> StubFactory:
+    """Put pytest-httpserver's ``httpserver`` in the catalog for a service pytest-mimic
+    does not fake: ``mimic_stub("object-store", "cloudFiles", "/v1/{tenant}")`` returns the
+    ``httpserver``, on which you ``expect_request(...)`` as usual.
+    """
+
+    def stub(type: str, name: str, path: str = "/") -> HTTPServer:
+        mimic_cloud.add_catalog_service(type, name, httpserver.url_for(path))
+        return httpserver
+
+    return stub
 
 
 @pytest.fixture

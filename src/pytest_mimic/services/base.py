@@ -69,8 +69,9 @@ class Operation:
 class CatalogEntry:
     """One service-catalog entry a service contributes.
 
-    ``path`` is appended to the server's base URL and may contain ``{region}`` and
-    ``{tenant}``. ``regions`` of ``None`` means every configured region.
+    ``path`` is appended to the server's base URL (or, if it is an absolute URL, used as
+    it is) and may contain ``{region}`` and ``{tenant}``. ``regions`` of ``None`` means every
+    configured region.
     """
 
     type: str
@@ -80,7 +81,10 @@ class CatalogEntry:
 
     def url(self, base: str, *, region: str, tenant: str) -> str:
         """The absolute endpoint URL for one region and tenant."""
-        return base.rstrip("/") + self.path.format(region=region, tenant=tenant)
+        url = self.path.format(region=region, tenant=tenant)
+        if url.startswith(("http://", "https://")):
+            return url
+        return base.rstrip("/") + url
 
 
 class TokenValidator(Protocol):
