@@ -7,11 +7,10 @@ route, enough to see a client pick an endpoint and a dead token get 401.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 from werkzeug.test import Client
-from werkzeug.wrappers import Request, Response
 
 from pytest_mimic.clock import Clock
 from pytest_mimic.cloud import MimicCloud
@@ -24,6 +23,9 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.identity import IdentityService
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request, Response
 
 COMPUTE_PATH = "/compute-stub/v2/{tenant}"
 LB_PATH = "/compute-stub/lb/{region}/v1.0/{tenant}"

@@ -179,4 +179,3 @@ def test_impersonation_acts_as_the_user_and_remembers_the_impersonator(model, cl
     assert token.impersonator_id == admin.user_id
     assert token.methods == ("IMPERSONATION",)
     assert token.expires == clock.now() + 100
-
