@@ -1,0 +1,931 @@
+"""Nova's HTTP layer: routes, request parsing and response shaping over ``model.Compute``.
+
+Mounted under ``/compute``; the catalog endpoint is ``/compute/{region}/v2/{tenant}``. The
+API is Nova v2.1 with no later microversions: the version documents advertise exactly 2.1,
+every answer carries the 2.1 version headers, and a request for any other microversion gets
+Nova's 406.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pytest_mimic.clock import isoformat_z
+from pytest_mimic.services.base import (
+    CatalogEntry,
+    Operation,
+    RoutedService,
+    ServiceContext,
+    ServiceError,
+    base_url,
+    behaviors,
+    expect_object,
+    expect_string,
+    json_response,
+    parse_json_body,
+    peek_json_body,
+    route,
+)
+from pytest_mimic.services.nova import model, presets
+from pytest_mimic.services.pagination import UnknownMarker, next_link, parse_limit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from werkzeug.wrappers import Request, Response
+
+    from pytest_mimic.faults import FaultRule
+    from pytest_mimic.services.nova.data import Flavor, Image
+
+__all__ = ["NovaService"]
+
+#: The only microversion served; clients negotiate down to it.
+MICROVERSION = "2.1"
+#: Nova's cap on one page of a list (``osapi_max_limit``).
+MAX_PAGE = 1000
+#: Longest server name, metadata key or value Nova accepts.
+MAX_FIELD = 255
+
+_STATUS_OF_ERROR: Mapping[type[model.ComputeError], int] = {
+    model.InvalidInput: 400,
+    model.Forbidden: 403,
+    model.NotFound: 404,
+    model.Conflict: 409,
+}
+_VERSION_HEADERS = ("OpenStack-API-Version", "X-OpenStack-Nova-API-Version")
+_UNVERSIONED = frozenset({"version", "unknown"})
+
+
+def _fail(error: model.ComputeError) -> ServiceError:
+    return ServiceError(_STATUS_OF_ERROR.get(type(error), 400), error.message)
+
+
+def _invalid(field: str, why: str) -> ServiceError:
+    return ServiceError(400, f"Invalid input for field/attribute {field}. {why}")
+
+
+def _required(container: Mapping[str, Any], key: str) -> Any:
+    if key not in container:
+        raise _invalid(key, f"'{key}' is a required property")
+    return container[key]
+
+
+def _ref(value: Any, field: str) -> str:
+    """An id given as a string (or, as Nova allows for flavors, an integer), or a URL to one."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = expect_string(value, field)
+    return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
+
+
+def _metadata(value: Any, field: str = "metadata") -> dict[str, str]:
+    """Nova's metadata rules: an object of 1-255 character keys and string values <= 255.
+
+    Numbers are accepted for the ``server_building`` preset key (as Mimic's README shows).
+    """
+    items = expect_object(value, field)
+    result: dict[str, str] = {}
+    for key, item in items.items():
+        if not 1 <= len(key) <= MAX_FIELD:
+            raise _invalid(field, f"Metadata key {key!r} must be 1 to {MAX_FIELD} characters long.")
+        if (
+            key == "server_building"
+            and isinstance(item, int | float)
+            and not isinstance(item, bool)
+        ):
+            item = str(item)
+        if not isinstance(item, str):
+            raise _invalid(field, f"Metadata value for {key!r} is not a string.")
+        if len(item) > MAX_FIELD:
+            raise _invalid(
+                field, f"Metadata value for {key!r} is longer than {MAX_FIELD} characters."
+            )
+        result[key] = item
+    return result
+
+
+def _name(value: Any, field: str = "name") -> str:
+    name = expect_string(value, field)
+    if len(name) > MAX_FIELD:
+        raise _invalid(field, f"Name is longer than {MAX_FIELD} characters.")
+    if name != name.strip():
+        raise _invalid(field, "Name has leading or trailing whitespace.")
+    return name
+
+
+def _count(server: Mapping[str, Any], key: str) -> int:
+    value = server.get(key, 1)
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _invalid(key, f"{value!r} must be an integer >= 1.")
+    return value
+
+
+def _server_spec(body: Any, max_personality: int) -> model.ServerSpec:
+    server = expect_object(_required(expect_object(body, "body"), "server"), "server")
+    name = _name(_required(server, "name"))
+    image_ref = _ref(_required(server, "imageRef"), "imageRef")
+    flavor_ref = _ref(_required(server, "flavorRef"), "flavorRef")
+    metadata = _metadata(server["metadata"]) if "metadata" in server else {}
+    key_name = server.get("key_name")
+    if key_name is not None:
+        key_name = expect_string(key_name, "key_name")
+    disk_config = server.get("OS-DCF:diskConfig") or "AUTO"
+    if disk_config not in ("AUTO", "MANUAL"):
+        raise ServiceError(400, "OS-DCF:diskConfig must be either 'MANUAL' or 'AUTO'.")
+    admin_pass = server.get("adminPass")
+    if admin_pass is not None:
+        admin_pass = expect_string(admin_pass, "adminPass", allow_empty=True)
+    minimum, maximum = _count(server, "min_count"), _count(server, "max_count")
+    if minimum > maximum:
+        raise ServiceError(400, "min_count must be <= max_count")
+    networks = server.get("networks")
+    if networks is not None and not isinstance(networks, list | str):
+        raise _invalid("networks", "Expected a list of networks.")
+    personality = server.get("personality")
+    if personality is not None:
+        if not isinstance(personality, list):
+            raise _invalid("personality", "Expected a list of files.")
+        if len(personality) > max_personality:
+            raise ServiceError(403, "Personality file limit exceeded")
+    return model.ServerSpec(
+        name=name,
+        image_ref=image_ref,
+        flavor_ref=flavor_ref,
+        metadata=metadata,
+        key_name=key_name,
+        disk_config=disk_config,
+        admin_pass=admin_pass,
+        count=maximum,
+    )
+
+
+def _creation(request: Request) -> tuple[model.CreationBehaviour, dict[str, Any] | None]:
+    """The creation behaviour the fault engine attached, and a false-negative failure if any."""
+    build: float | None = None
+    error = False
+    error_after: float | None = None
+    false_negative: dict[str, Any] | None = None
+    try:
+        for behave in behaviors(request):
+            parameters = dict(behave.parameters)
+            if behave.name == "build":
+                build = presets.parse_seconds(parameters.get("duration", 0), "build duration")
+            elif behave.name == "error":
+                error = True
+            elif behave.name == "active-then-error":
+                error_after = presets.parse_seconds(parameters.get("duration", 0), "duration")
+            elif behave.name == "false-negative":
+                false_negative = parameters
+    except presets.PresetError as problem:
+        raise ServiceError(400, str(problem)) from None
+    return model.CreationBehaviour(build, error, error_after), false_negative
+
+
+def _since(value: str) -> float:
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
+    except ValueError:
+        raise ServiceError(400, f"Invalid changes-since value: {value}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _stamp(moment: float) -> str:
+    return isoformat_z(moment, digits=0)
+
+
+def _microversion_error(request: Request) -> ServiceError | None:
+    """Nova's answer to a microversion header it cannot serve, or ``None``."""
+    for header in _VERSION_HEADERS:
+        raw = request.headers.get(header)
+        if raw is None:
+            continue
+        value = raw.strip()
+        if header == "OpenStack-API-Version":
+            service, _, value = value.partition(" ")
+            if service.lower() != "compute":
+                continue
+            value = value.strip()
+        if value.lower() == "latest":
+            return None
+        match = re.fullmatch(r"(\d+)\.(\d+)", value)
+        if match is None:
+            return ServiceError(
+                400,
+                f"API Version String {value} is of invalid format. Must be of format "
+                "MajorNum.MinorNum.",
+            )
+        if (int(match[1]), int(match[2])) != (2, 1):
+            return ServiceError(
+                406,
+                f"Version {value} is not supported by the API. Minimum is {MICROVERSION} and "
+                f"maximum is {MICROVERSION}.",
+                fault="computeFault",
+            )
+        return None
+    return None
+
+
+class NovaService(RoutedService):
+    """Compute (Nova v2.1 / Rackspace Cloud Servers), with Mimic's presets."""
+
+    name: ClassVar[str] = "nova"
+    prefix: ClassVar[str] = "/compute"
+
+    def __init__(self, context: ServiceContext) -> None:
+        super().__init__(context)
+        self.compute = model.Compute(context.now, lambda: context.config)
+
+    # -- service interface -------------------------------------------------------------
+
+    def catalog_entries(self) -> Sequence[CatalogEntry]:
+        return (CatalogEntry("compute", "cloudServersOpenStack", "/compute/{region}/v2/{tenant}"),)
+
+    def urls(self) -> Mapping[str, str]:
+        config = self.context.config
+        root = f"{self.prefix}/{config.default_region}"
+        return {"nova": f"{root}/v2/{config.credentials.tenant_id}", "nova_root": f"{root}/v2"}
+
+    def presets(self) -> Mapping[str, Any]:
+        return presets.PRESETS
+
+    def reset(self) -> None:
+        self.compute.reset()
+
+    def fault_rules(self) -> Sequence[FaultRule]:
+        return presets.standing_rules()
+
+    def set_quotas(self, tenant_id: str, region: str | None = None, **limits: int) -> None:
+        """Change a tenant's absolute limits (``maxTotalInstances=2``...), in one or all regions."""
+        self.compute.set_quotas(tenant_id, region, **limits)
+
+    def describe(
+        self, operation: str, request: Request, arguments: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        attributes: dict[str, Any] = {}
+        body = peek_json_body(request) if request.method in ("POST", "PUT") else None
+        if operation == "create_server":
+            server = body.get("server") if isinstance(body, dict) else None
+            if isinstance(server, dict):
+                if isinstance(server.get("name"), str):
+                    attributes["server_name"] = server["name"]
+                if isinstance(server.get("metadata"), dict):
+                    attributes["metadata"] = dict(server["metadata"])
+        elif "server_id" in arguments:
+            found = self.compute.find_server(
+                str(arguments.get("tenant")),
+                str(arguments.get("region")),
+                str(arguments["server_id"]),
+            )
+            if found is not None:
+                attributes["server_name"] = found.name
+                attributes["metadata"] = dict(found.metadata)
+        if operation == "server_action" and isinstance(body, dict) and len(body) == 1:
+            attributes["action"] = next(iter(body))
+        return attributes
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        problem = None if operation.name in _UNVERSIONED else _microversion_error(request)
+        if problem is not None and self._token_ok(request):
+            return self.error_response(problem.status, problem.message, fault=problem.fault)
+        response = super().handle(request, operation)
+        self._version_headers(response.headers)
+        return response
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        response = super().error_response(status, message, fault=fault, headers=headers)
+        self._version_headers(response.headers)
+        return response
+
+    @staticmethod
+    def _version_headers(headers: Any) -> None:
+        headers["X-OpenStack-Nova-API-Version"] = MICROVERSION
+        headers["OpenStack-API-Version"] = f"compute {MICROVERSION}"
+        headers["Vary"] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
+
+    def _call(self, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except model.ComputeError as error:
+            raise _fail(error) from None
+
+    # -- URLs ----------------------------------------------------------------------------
+
+    def _root(self, request: Request, region: str) -> str:
+        return f"{base_url(request)}{self.prefix}/{region}"
+
+    def _links(self, request: Request, region: str, tenant: str, path: str) -> list[dict[str, str]]:
+        root = self._root(request, region)
+        return [
+            {"href": f"{root}/v2/{tenant}/{path}", "rel": "self"},
+            {"href": f"{root}/{tenant}/{path}", "rel": "bookmark"},
+        ]
+
+    # -- versions ------------------------------------------------------------------------
+
+    def _version_document(self, request: Request, region: str) -> dict[str, Any]:
+        return {
+            "id": "v2.1",
+            "status": "CURRENT",
+            "version": MICROVERSION,
+            "min_version": MICROVERSION,
+            "updated": "2013-07-23T11:33:21Z",
+            "links": [
+                {"href": f"{self._root(request, region)}/v2/", "rel": "self"},
+                {"href": "https://docs.openstack.org/", "type": "text/html", "rel": "describedby"},
+            ],
+            "media-types": [
+                {
+                    "base": "application/json",
+                    "type": "application/vnd.openstack.compute+json;version=2.1",
+                }
+            ],
+        }
+
+    @route("/<region>/", operation="version", auth=False)
+    @route("/<region>/v2", operation="version", auth=False)
+    def version(self, request: Request, region: str) -> Response:
+        """The version list at the root, the v2 document at ``/v2``; no token needed."""
+        document = self._version_document(request, region)
+        if request.path.rstrip("/").endswith("/v2"):
+            return json_response({"version": document})
+        return json_response({"versions": [document]})
+
+    # -- servers -------------------------------------------------------------------------
+
+    def _server_brief(self, request: Request, server: model.Server) -> dict[str, Any]:
+        return {
+            "id": server.id,
+            "name": server.name,
+            "links": self._links(request, server.region, server.tenant_id, f"servers/{server.id}"),
+        }
+
+    def _server_detail(self, request: Request, server: model.Server, now: float) -> dict[str, Any]:
+        root = self._root(request, server.region)
+        tenant = server.tenant_id
+        vm_state, task_state, power_state = server.states_at(now)
+        detail: dict[str, Any] = {
+            "id": server.id,
+            "name": server.name,
+            "status": server.status_at(now),
+            "tenant_id": tenant,
+            "user_id": server.user_id,
+            "metadata": dict(server.metadata),
+            "hostId": server.host_id,
+            "image": {
+                "id": server.image.id,
+                "links": [{"href": f"{root}/{tenant}/images/{server.image.id}", "rel": "bookmark"}],
+            },
+            "flavor": {
+                "id": server.flavor.id,
+                "links": [
+                    {"href": f"{root}/{tenant}/flavors/{server.flavor.id}", "rel": "bookmark"}
+                ],
+            },
+            "created": _stamp(server.created),
+            "updated": _stamp(server.updated_at(now)),
+            "addresses": {label: list(ips) for label, ips in server.addresses.items()},
+            "accessIPv4": server.access_ipv4,
+            "accessIPv6": server.access_ipv6,
+            "links": self._links(request, server.region, tenant, f"servers/{server.id}"),
+            "key_name": server.key_name,
+            "progress": server.progress_at(now),
+            "config_drive": "",
+            "OS-DCF:diskConfig": server.disk_config,
+            "OS-EXT-AZ:availability_zone": "nova",
+            "OS-EXT-STS:vm_state": vm_state,
+            "OS-EXT-STS:task_state": task_state,
+            "OS-EXT-STS:power_state": power_state,
+            "os-extended-volumes:volumes_attached": [],
+            "security_groups": [{"name": "default"}],
+        }
+        fault = server.fault_at(now)
+        if fault is not None:
+            detail["fault"] = fault
+        return detail
+
+    @route("/<region>/v2/<tenant>/servers", methods=("POST",), operation="create_server")
+    def create_server(self, request: Request, region: str, tenant: str) -> Response:
+        """202 with the new server's id, links and admin password."""
+        limits = self.compute.limits(tenant, region)
+        spec = _server_spec(parse_json_body(request), limits["maxPersonality"])
+        behaviour, false_negative = _creation(request)
+        delete_failure = spec.metadata.get("delete_server_failure")
+        if delete_failure is not None:
+            try:
+                presets.delete_failure_rule(
+                    delete_failure, tenant=tenant, region=region, server_id="x"
+                )
+            except presets.PresetError as error:
+                raise ServiceError(400, str(error)) from None
+        servers = self._call(lambda: self.compute.create_servers(tenant, region, spec, behaviour))
+        if delete_failure is not None:
+            for server in servers:
+                self.context.faults.add(
+                    presets.delete_failure_rule(
+                        delete_failure, tenant=tenant, region=region, server_id=server.id
+                    )
+                )
+        if false_negative is not None:
+            code = presets.parse_seconds(false_negative.get("code", 500), "code")
+            message = str(false_negative.get("message", presets.CREATE_FAILURE_MESSAGE))
+            fault = false_negative.get("type")
+            return self.error_response(
+                int(code), message, fault=fault if isinstance(fault, str) else None
+            )
+        first = servers[0]
+        links = self._links(request, region, tenant, f"servers/{first.id}")
+        body: dict[str, Any] = {
+            "id": first.id,
+            "links": links,
+            "adminPass": first.admin_pass,
+            "OS-DCF:diskConfig": first.disk_config,
+            "security_groups": [{"name": "default"}],
+        }
+        return json_response({"server": body}, 202, headers={"Location": links[0]["href"]})
+
+    def _list(self, request: Request, region: str, tenant: str, *, detail: bool) -> Response:
+        args = request.args
+        limit = parse_limit(args.get("limit"), default=MAX_PAGE, maximum=MAX_PAGE)
+        name: re.Pattern[str] | None = None
+        if args.get("name"):
+            try:
+                name = re.compile(args["name"])
+            except re.error:
+                raise ServiceError(400, f"Invalid regular expression: {args['name']}") from None
+        since = args.get("changes-since")
+        image, flavor = args.get("image"), args.get("flavor")
+        query = model.ServerQuery(
+            name=name,
+            status=args.get("status") or None,
+            image=_ref(image, "image") if image else None,
+            flavor=_ref(flavor, "flavor") if flavor else None,
+            changes_since=_since(since) if since else None,
+            marker=args.get("marker") or None,
+            limit=limit,
+        )
+        try:
+            page = self.compute.list_servers(tenant, region, query)
+        except UnknownMarker as error:
+            raise ServiceError(400, f"marker [{error.marker}] not found") from None
+        now = self.compute.now()
+        if detail:
+            items = [self._server_detail(request, server, now) for server in page.items]
+        else:
+            items = [self._server_brief(request, server) for server in page.items]
+        body: dict[str, Any] = {"servers": items}
+        if page.more:
+            path = f"{self.prefix}/{region}/v2/{tenant}/servers" + ("/detail" if detail else "")
+            body["servers_links"] = [
+                next_link(request, path=path, marker=page.items[-1].id, limit=limit)
+            ]
+        return json_response(body)
+
+    @route("/<region>/v2/<tenant>/servers", operation="list_servers")
+    def list_servers(self, request: Request, region: str, tenant: str) -> Response:
+        """Brief list: ids, names and links."""
+        return self._list(request, region, tenant, detail=False)
+
+    @route("/<region>/v2/<tenant>/servers/detail", operation="list_servers_detail")
+    def list_servers_detail(self, request: Request, region: str, tenant: str) -> Response:
+        """Detailed list, statuses read from the clock."""
+        return self._list(request, region, tenant, detail=True)
+
+    @route("/<region>/v2/<tenant>/servers/<server_id>", operation="get_server")
+    def get_server(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
+        """One server, or 404 once deleted."""
+        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        return json_response({"server": self._server_detail(request, server, self.compute.now())})
+
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>", methods=("DELETE",), operation="delete_server"
+    )
+    def delete_server(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
+        """204; the server leaves lists at once."""
+        self._call(lambda: self.compute.delete_server(tenant, region, server_id))
+        return json_response(None, 204)
+
+    @route("/<region>/v2/<tenant>/servers/<server_id>/ips", operation="get_server_ips")
+    def get_server_ips(
+        self, request: Request, region: str, tenant: str, server_id: str
+    ) -> Response:
+        """``{"addresses": ...}`` as in the server detail."""
+        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        return json_response({"addresses": server.addresses})
+
+    @route("/<region>/v2/<tenant>/servers/<server_id>/ips/<network>", operation="get_server_ips")
+    def get_server_network_ips(
+        self, request: Request, region: str, tenant: str, server_id: str, network: str
+    ) -> Response:
+        """The addresses on one network; 404 for a network the server is not on."""
+        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        if network not in server.addresses:
+            raise ServiceError(404, "Instance is not a member of specified network")
+        return json_response({network: server.addresses[network]})
+
+    # -- metadata ------------------------------------------------------------------------
+
+    @route("/<region>/v2/<tenant>/servers/<server_id>/metadata", operation="list_server_metadata")
+    def list_server_metadata(
+        self, request: Request, region: str, tenant: str, server_id: str
+    ) -> Response:
+        """``{"metadata": {...}}``."""
+        items = self._call(lambda: self.compute.metadata(tenant, region, server_id))
+        return json_response({"metadata": items})
+
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>/metadata",
+        methods=("PUT", "POST"),
+        operation="update_server_metadata",
+    )
+    def update_server_metadata(
+        self, request: Request, region: str, tenant: str, server_id: str
+    ) -> Response:
+        """PUT replaces all metadata, POST merges into it; both answer the result."""
+        self._call(lambda: self.compute.server(tenant, region, server_id))
+        body = expect_object(parse_json_body(request), "body")
+        items = _metadata(_required(body, "metadata"))
+        replace = request.method == "PUT"
+        result = self._call(
+            lambda: self.compute.set_metadata(tenant, region, server_id, items, replace=replace)
+        )
+        return json_response({"metadata": result})
+
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>/metadata/<key>",
+        operation="get_server_metadata_item",
+    )
+    def get_server_metadata_item(
+        self, request: Request, region: str, tenant: str, server_id: str, key: str
+    ) -> Response:
+        """``{"meta": {key: value}}`` or 404."""
+        items = self._call(lambda: self.compute.metadata(tenant, region, server_id))
+        if key not in items:
+            raise ServiceError(404, "Metadata item was not found")
+        return json_response({"meta": {key: items[key]}})
+
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>/metadata/<key>",
+        methods=("PUT",),
+        operation="set_server_metadata_item",
+    )
+    def set_server_metadata_item(
+        self, request: Request, region: str, tenant: str, server_id: str, key: str
+    ) -> Response:
+        """Set one key from ``{"meta": {key: value}}``."""
+        self._call(lambda: self.compute.server(tenant, region, server_id))
+        body = expect_object(parse_json_body(request), "body")
+        meta = _metadata(_required(body, "meta"), "meta")
+        if len(meta) > 1:
+            raise ServiceError(400, "Request body contains too many items")
+        if key not in meta:
+            raise ServiceError(400, "Request body and URI mismatch")
+        self._call(
+            lambda: self.compute.set_metadata(tenant, region, server_id, meta, replace=False)
+        )
+        return json_response({"meta": meta})
+
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>/metadata/<key>",
+        methods=("DELETE",),
+        operation="delete_server_metadata_item",
+    )
+    def delete_server_metadata_item(
+        self, request: Request, region: str, tenant: str, server_id: str, key: str
+    ) -> Response:
+        """204, or 404 for an unknown key."""
+        self._call(lambda: self.compute.delete_metadata_item(tenant, region, server_id, key))
+        return json_response(None, 204)
+
+    # -- actions -------------------------------------------------------------------------
+
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>/action",
+        methods=("POST",),
+        operation="server_action",
+    )
+    def server_action(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
+        """One action per request; the status code is the action's own."""
+        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        body = expect_object(parse_json_body(request), "body")
+        if len(body) != 1:
+            raise ServiceError(400, "Malformed request body")
+        action, argument = next(iter(body.items()))
+        handler = self._actions.get(action)
+        if handler is None:
+            raise ServiceError(400, f"There is no such action: {action}")
+        return handler(self, request, server, argument)
+
+    def _reboot(self, request: Request, server: model.Server, argument: Any) -> Response:
+        kind = _required(expect_object(argument, "reboot"), "type")
+        if not isinstance(kind, str) or kind.upper() not in ("SOFT", "HARD"):
+            raise _invalid("type", f"{kind!r} is not one of ['HARD', 'SOFT'].")
+        hard = kind.upper() == "HARD"
+        self._call(
+            lambda: self.compute.reboot(server.tenant_id, server.region, server.id, hard=hard)
+        )
+        return json_response(None, 202)
+
+    def _resize(self, request: Request, server: model.Server, argument: Any) -> Response:
+        flavor_ref = _ref(_required(expect_object(argument, "resize"), "flavorRef"), "flavorRef")
+        self._call(
+            lambda: self.compute.resize(server.tenant_id, server.region, server.id, flavor_ref)
+        )
+        return json_response(None, 202)
+
+    def _confirm_resize(self, request: Request, server: model.Server, argument: Any) -> Response:
+        self._call(lambda: self.compute.confirm_resize(server.tenant_id, server.region, server.id))
+        return json_response(None, 204)
+
+    def _revert_resize(self, request: Request, server: model.Server, argument: Any) -> Response:
+        self._call(lambda: self.compute.revert_resize(server.tenant_id, server.region, server.id))
+        return json_response(None, 202)
+
+    def _rebuild(self, request: Request, server: model.Server, argument: Any) -> Response:
+        options = expect_object(argument, "rebuild")
+        image_ref = _ref(_required(options, "imageRef"), "imageRef")
+        name = _name(options["name"]) if "name" in options else None
+        metadata = _metadata(options["metadata"]) if "metadata" in options else None
+        admin_pass = options.get("adminPass")
+        if admin_pass is not None:
+            admin_pass = expect_string(admin_pass, "adminPass", allow_empty=True)
+        rebuilt = self._call(
+            lambda: self.compute.rebuild(
+                server.tenant_id,
+                server.region,
+                server.id,
+                image_ref=image_ref,
+                name=name,
+                metadata=metadata,
+                admin_pass=admin_pass,
+            )
+        )
+        detail = self._server_detail(request, rebuilt, self.compute.now())
+        detail["adminPass"] = rebuilt.admin_pass
+        return json_response({"server": detail}, 202)
+
+    def _rescue(self, request: Request, server: model.Server, argument: Any) -> Response:
+        admin_pass = None
+        if argument is not None:
+            options = expect_object(argument, "rescue")
+            if options.get("adminPass") is not None:
+                admin_pass = expect_string(options["adminPass"], "adminPass", allow_empty=True)
+        password = self._call(
+            lambda: self.compute.rescue(server.tenant_id, server.region, server.id, admin_pass)
+        )
+        return json_response({"adminPass": password})
+
+    def _unrescue(self, request: Request, server: model.Server, argument: Any) -> Response:
+        self._call(lambda: self.compute.unrescue(server.tenant_id, server.region, server.id))
+        return json_response(None, 202)
+
+    def _change_password(self, request: Request, server: model.Server, argument: Any) -> Response:
+        password = expect_string(
+            _required(expect_object(argument, "changePassword"), "adminPass"),
+            "adminPass",
+            allow_empty=True,
+        )
+        self._call(
+            lambda: self.compute.change_password(
+                server.tenant_id, server.region, server.id, password
+            )
+        )
+        return json_response(None, 202)
+
+    def _create_image(self, request: Request, server: model.Server, argument: Any) -> Response:
+        options = expect_object(argument, "createImage")
+        name = _name(_required(options, "name"))
+        metadata = _metadata(options["metadata"]) if "metadata" in options else None
+        image = self._call(
+            lambda: self.compute.create_image(
+                server.tenant_id, server.region, server.id, name, metadata
+            )
+        )
+        location = self._links(request, server.region, server.tenant_id, f"images/{image.id}")[0]
+        return json_response(None, 202, headers={"Location": location["href"]})
+
+    _actions: ClassVar[dict[str, Callable[[NovaService, Request, model.Server, Any], Response]]] = {
+        "reboot": _reboot,
+        "resize": _resize,
+        "confirmResize": _confirm_resize,
+        "revertResize": _revert_resize,
+        "rebuild": _rebuild,
+        "rescue": _rescue,
+        "unrescue": _unrescue,
+        "changePassword": _change_password,
+        "createImage": _create_image,
+    }
+
+    # -- flavors -------------------------------------------------------------------------
+
+    def _flavor(self, request: Request, region: str, tenant: str, flavor: Flavor) -> dict[str, Any]:
+        return {
+            "id": flavor.id,
+            "name": flavor.name,
+            "ram": flavor.ram,
+            "vcpus": flavor.vcpus,
+            "disk": flavor.disk,
+            "swap": flavor.swap or "",
+            "OS-FLV-EXT-DATA:ephemeral": flavor.ephemeral,
+            "rxtx_factor": flavor.rxtx_factor,
+            "os-flavor-access:is_public": True,
+            "OS-FLV-DISABLED:disabled": False,
+            "OS-FLV-WITH-EXT-SPECS:extra_specs": {
+                "class": flavor.flavor_class,
+                "policy_class": "onmetal_flavor" if flavor.onmetal else "standard_flavor",
+            },
+            "links": self._links(request, region, tenant, f"flavors/{flavor.id}"),
+        }
+
+    def _flavor_list(self, request: Request, region: str, tenant: str) -> list[Flavor]:
+        flavors = list(self.compute.flavors(region))
+        for arg, attribute in (("minRam", "ram"), ("minDisk", "disk")):
+            value = request.args.get(arg)
+            if value:
+                try:
+                    minimum = int(value)
+                except ValueError:
+                    raise ServiceError(400, f"Invalid {arg} filter [{value}]") from None
+                flavors = [f for f in flavors if getattr(f, attribute) >= minimum]
+        return _simple_page(request, flavors, lambda f: f.id)
+
+    @route("/<region>/v2/<tenant>/flavors", operation="list_flavors")
+    def list_flavors(self, request: Request, region: str, tenant: str) -> Response:
+        """Brief flavor list."""
+        flavors = self._flavor_list(request, region, tenant)
+        return json_response(
+            {
+                "flavors": [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "links": self._links(request, region, tenant, f"flavors/{f.id}"),
+                    }
+                    for f in flavors
+                ]
+            }
+        )
+
+    @route("/<region>/v2/<tenant>/flavors/detail", operation="list_flavors_detail")
+    def list_flavors_detail(self, request: Request, region: str, tenant: str) -> Response:
+        """Detailed flavor list (with ``swap`` and ephemeral disk)."""
+        flavors = self._flavor_list(request, region, tenant)
+        return json_response(
+            {"flavors": [self._flavor(request, region, tenant, f) for f in flavors]}
+        )
+
+    @route("/<region>/v2/<tenant>/flavors/<flavor_id>", operation="get_flavor")
+    def get_flavor(self, request: Request, region: str, tenant: str, flavor_id: str) -> Response:
+        """One flavor; any id answers unless strict or a preset invalid id."""
+        flavor = self._call(lambda: self.compute.flavor(region, flavor_id))
+        return json_response({"flavor": self._flavor(request, region, tenant, flavor)})
+
+    # -- images --------------------------------------------------------------------------
+
+    def _image(self, request: Request, region: str, tenant: str, image: Image) -> dict[str, Any]:
+        links = self._links(request, region, tenant, f"images/{image.id}")
+        links.append(
+            {
+                "href": f"{self._root(request, region)}/{tenant}/images/{image.id}",
+                "type": "application/vnd.openstack.image",
+                "rel": "alternate",
+            }
+        )
+        body: dict[str, Any] = {
+            "id": image.id,
+            "name": image.name,
+            "status": image.status,
+            "created": image.created,
+            "updated": image.updated,
+            "minDisk": image.min_disk,
+            "minRam": image.min_ram,
+            "progress": 100,
+            "metadata": dict(image.metadata),
+            "OS-EXT-IMG-SIZE:size": image.size,
+            "links": links,
+        }
+        if image.server_id is not None:
+            server_links = self._links(request, region, tenant, f"servers/{image.server_id}")
+            body["server"] = {"id": image.server_id, "links": server_links}
+        return body
+
+    @route("/<region>/v2/<tenant>/images", operation="list_images")
+    def list_images(self, request: Request, region: str, tenant: str) -> Response:
+        """Brief image list: base images, then this tenant's snapshots."""
+        images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
+        return json_response(
+            {
+                "images": [
+                    {
+                        "id": i.id,
+                        "name": i.name,
+                        "links": self._links(request, region, tenant, f"images/{i.id}"),
+                    }
+                    for i in images
+                ]
+            }
+        )
+
+    @route("/<region>/v2/<tenant>/images/detail", operation="list_images_detail")
+    def list_images_detail(self, request: Request, region: str, tenant: str) -> Response:
+        """Detailed image list (with ``created``/``updated``)."""
+        images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
+        return json_response({"images": [self._image(request, region, tenant, i) for i in images]})
+
+    @route("/<region>/v2/<tenant>/images/<image_id>", operation="get_image")
+    def get_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
+        """One image; any id answers unless strict or a preset invalid id."""
+        image = self._call(lambda: self.compute.image(tenant, region, image_id))
+        return json_response({"image": self._image(request, region, tenant, image)})
+
+    @route("/<region>/v2/<tenant>/images/<image_id>", methods=("DELETE",), operation="delete_image")
+    def delete_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
+        """Delete a snapshot (204); base images are 403."""
+        self._call(lambda: self.compute.delete_image(tenant, region, image_id))
+        return json_response(None, 204)
+
+    # -- limits and keypairs -----------------------------------------------------------
+
+    @route("/<region>/v2/<tenant>/limits", operation="get_limits")
+    def get_limits(self, request: Request, region: str, tenant: str) -> Response:
+        """Absolute limits with real usage, and an empty ``rate`` list."""
+        return json_response(
+            {"limits": {"rate": [], "absolute": self.compute.limits(tenant, region)}}
+        )
+
+    @staticmethod
+    def _keypair(keypair: model.Keypair) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": keypair.name,
+            "public_key": keypair.public_key,
+            "fingerprint": keypair.fingerprint,
+            "user_id": keypair.user_id,
+        }
+        if keypair.private_key is not None:
+            body["private_key"] = keypair.private_key
+        return body
+
+    @route("/<region>/v2/<tenant>/os-keypairs", operation="list_keypairs")
+    def list_keypairs(self, request: Request, region: str, tenant: str) -> Response:
+        """``{"keypairs": [{"keypair": {...}}]}``."""
+        keypairs = self.compute.keypairs(tenant, region)
+        return json_response({"keypairs": [{"keypair": self._keypair(k)} for k in keypairs]})
+
+    @route("/<region>/v2/<tenant>/os-keypairs", methods=("POST",), operation="create_keypair")
+    def create_keypair(self, request: Request, region: str, tenant: str) -> Response:
+        """Import a public key, or generate a pair (the answer then has ``private_key``)."""
+        options = expect_object(
+            _required(expect_object(parse_json_body(request), "body"), "keypair"), "keypair"
+        )
+        name = expect_string(_required(options, "name"), "name")
+        public_key = options.get("public_key")
+        if public_key is not None:
+            public_key = expect_string(public_key, "public_key")
+        keypair = self._call(lambda: self.compute.create_keypair(tenant, region, name, public_key))
+        return json_response({"keypair": self._keypair(keypair)})
+
+    @route("/<region>/v2/<tenant>/os-keypairs/<name>", operation="get_keypair")
+    def get_keypair(self, request: Request, region: str, tenant: str, name: str) -> Response:
+        """One keypair, or 404."""
+        keypair = self._call(lambda: self.compute.keypair(tenant, region, name))
+        body = self._keypair(keypair)
+        body.update(
+            created_at=isoformat_z(keypair.created),
+            deleted=False,
+            deleted_at=None,
+            updated_at=None,
+            type=keypair.type,
+        )
+        return json_response({"keypair": body})
+
+    @route(
+        "/<region>/v2/<tenant>/os-keypairs/<name>", methods=("DELETE",), operation="delete_keypair"
+    )
+    def delete_keypair(self, request: Request, region: str, tenant: str, name: str) -> Response:
+        """202, or 404."""
+        self._call(lambda: self.compute.delete_keypair(tenant, region, name))
+        return json_response(None, 202)
+
+
+def _simple_page(request: Request, items: list[Any], key: Callable[[Any], str]) -> list[Any]:
+    """Marker/limit over a short, fixed list (flavors, images): a scan is fine here."""
+    limit = parse_limit(request.args.get("limit"), default=MAX_PAGE, maximum=MAX_PAGE)
+    marker = request.args.get("marker")
+    if marker:
+        ids = [key(item) for item in items]
+        if marker not in ids:
+            raise ServiceError(400, f"marker [{marker}] not found")
+        items = items[ids.index(marker) + 1 :]
+    return items[:limit]
