@@ -525,7 +525,10 @@ class NovaService(RoutedService):
         server = self._call(lambda: self.compute.server(tenant, region, server_id))
         return json_response({"addresses": server.addresses})
 
-    @route("/<region>/v2/<tenant>/servers/<server_id>/ips/<network>", operation="get_server_ips")
+    @route(
+        "/<region>/v2/<tenant>/servers/<server_id>/ips/<network>",
+        operation="get_server_network_ips",
+    )
     def get_server_network_ips(
         self, request: Request, region: str, tenant: str, server_id: str, network: str
     ) -> Response:
