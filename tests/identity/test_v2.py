@@ -327,3 +327,17 @@ def test_journal_names_the_credential_type(mimic_cloud, auth_url):
     login(auth_url, apikey_body("lee", "key", tenantId="9"))
     (call,) = mimic_cloud.calls("identity", "authenticate")
     assert call.attributes == {"credential_type": "apikey", "username": "lee", "tenant_id": "9"}
+
+
+def test_pyrax_password_flow_api_key_first_then_password_with_tenant_id_username(
+    mimic_cloud, auth_url
+):
+    """pyrax sends the password as an API key, and only after exactly 401 retries with
+    passwordCredentials and ``tenantId`` set to the username."""
+    creds = mimic_cloud.credentials
+    first = requests.post(
+        f"{auth_url}/tokens", json=apikey_body(creds.username, creds.password), timeout=10
+    )
+    assert first.status_code == 401
+    retry = password_body(creds.username, creds.password, tenantId=creds.username)
+    assert login(auth_url, retry)["token"]["tenant"]["id"] == creds.tenant_id
