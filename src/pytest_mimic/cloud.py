@@ -274,7 +274,8 @@ class MimicCloud:
     def environment(self) -> dict[str, str]:
         """The variables ``begin_test`` sets so unmodified clients find this cloud."""
         creds = self.credentials
-        env = {
+        env = {"OS_AUTH_URL": self._url_or("auth", "")}
+        env |= {
             "OS_USERNAME": creds.username,
             "OS_PASSWORD": creds.password,
             "OS_TENANT_ID": creds.tenant_id,
@@ -285,9 +286,8 @@ class MimicCloud:
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
         }
-        auth = self._url_or("auth", "")
-        if auth:
-            env["OS_AUTH_URL"] = auth
+        if not env["OS_AUTH_URL"]:
+            del env["OS_AUTH_URL"]
         no_proxy = [h for h in os.environ.get("NO_PROXY", "").split(",") if h.strip()]
         for host in (self.server.host, "127.0.0.1", "localhost"):
             if host not in no_proxy:

@@ -412,10 +412,13 @@ def parse_json_body(request: Request, *, required: bool = True) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise ServiceError(400, f"Malformed request body: {error}.") from None
+    except RecursionError:
+        # json.loads gives up on [[[[... thousands deep with RecursionError, not ValueError.
+        raise ServiceError(400, "Malformed request body: JSON nested too deeply.") from None
 
 
 def peek_json_body(request: Request) -> Any:
-    """Best-effort JSON body for ``describe``: ``None`` instead of any error."""
+    """Best-effort JSON body for ``describe``: ``None`` instead of any client error."""
     try:
         return parse_json_body(request, required=False)
     except ServiceError:

@@ -23,8 +23,6 @@ from pytest_mimic.services.base import (
     base_url,
     expect_string,
     json_response,
-    parse_json_body,
-    peek_json_body,
 )
 from pytest_mimic.services.identity import catalog
 from pytest_mimic.services.identity.model import IdentityModel, Tenant, Token, User
@@ -175,26 +173,6 @@ class IdentityBase(RoutedService):
 
     def _self_url(self, request: Request, path: str) -> str:
         return f"{base_url(request)}{self.prefix}{path}"
-
-
-def read_json(request: Request) -> Any:
-    """``parse_json_body``, plus a 400 for JSON nested too deeply for Python's parser.
-
-    ``json.loads`` raises ``RecursionError`` (not ``ValueError``) on ``[[[[...`` thousands
-    deep; base.py does not catch it yet (reported to the lead), so Identity does.
-    """
-    try:
-        return parse_json_body(request)
-    except RecursionError:
-        raise ServiceError(400, "Malformed request body: JSON nested too deeply.") from None
-
-
-def peek_json(request: Request) -> Any:
-    """``peek_json_body`` that also survives absurdly nested JSON (for ``describe``)."""
-    try:
-        return peek_json_body(request)
-    except RecursionError:
-        return None
 
 
 def expires_v2(timestamp: float) -> str:

@@ -13,6 +13,8 @@ from pytest_mimic.services.base import (
     expect_object,
     expect_string,
     json_response,
+    parse_json_body,
+    peek_json_body,
     route,
 )
 from pytest_mimic.services.identity import catalog
@@ -20,8 +22,6 @@ from pytest_mimic.services.identity.common import (
     IdentityBase,
     expires_v2,
     optional_string,
-    peek_json,
-    read_json,
 )
 from pytest_mimic.services.identity.model import (
     DEFAULT_ROLES,
@@ -54,7 +54,7 @@ class IdentityV2(IdentityBase):
     @route("/v2.0/tokens", methods=("POST",), operation="authenticate", auth=False)
     def authenticate(self, request: Request) -> Response:
         """Log in with a password, an API key or a token; answer the token and catalog."""
-        auth = _auth_object(read_json(request))
+        auth = _auth_object(parse_json_body(request))
         tenant_id = optional_string(auth, "tenantId", "auth.tenantId")
         tenant_name = optional_string(auth, "tenantName", "auth.tenantName")
         kind = _credential_key(auth)
@@ -129,7 +129,7 @@ class IdentityV2(IdentityBase):
     def impersonate(self, request: Request) -> Response:
         """A token acting as another user, for the caller (the impersonator)."""
         caller = self._caller(request, required=False)
-        body = expect_object(read_json(request), "request body")
+        body = expect_object(parse_json_body(request), "request body")
         if IMPERSONATION_KEY not in body:
             raise ServiceError(400, f"Invalid request body: '{IMPERSONATION_KEY}' is required.")
         spec = expect_object(body[IMPERSONATION_KEY], IMPERSONATION_KEY)
@@ -197,7 +197,7 @@ class IdentityV2(IdentityBase):
 
     def describe_v2(self, operation: str, request: Request) -> dict[str, Any]:
         """``username``, ``tenant_id`` and ``credential_type`` of a v2.0 request, best effort."""
-        body = peek_json(request)
+        body = peek_json_body(request)
         if operation == "authenticate":
             return _describe_auth(body)
         if operation == "impersonate":

@@ -13,6 +13,8 @@ from pytest_mimic.services.base import (
     expect_object,
     expect_string,
     json_response,
+    parse_json_body,
+    peek_json_body,
     route,
 )
 from pytest_mimic.services.identity import catalog
@@ -20,8 +22,6 @@ from pytest_mimic.services.identity.common import (
     IdentityBase,
     expires_v3,
     optional_string,
-    peek_json,
-    read_json,
 )
 from pytest_mimic.services.identity.model import (
     APIKEY,
@@ -51,7 +51,7 @@ class IdentityV3(IdentityBase):
     @route("/v3/auth/tokens", methods=("POST",), operation="authenticate_v3", auth=False)
     def authenticate_v3(self, request: Request) -> Response:
         """Issue a token (201) in ``X-Subject-Token``, scoped to a project."""
-        auth = expect_object(read_json(request), "request body")
+        auth = expect_object(parse_json_body(request), "request body")
         if "auth" not in auth:
             raise ServiceError(400, "Invalid request body: 'auth' is required.")
         auth = expect_object(auth["auth"], "auth")
@@ -148,7 +148,7 @@ class IdentityV3(IdentityBase):
         """``username``, ``tenant_id`` and ``credential_type`` of a v3 login, best effort."""
         if operation != "authenticate_v3":
             return {}
-        auth = _get(peek_json(request), "auth")
+        auth = _get(peek_json_body(request), "auth")
         identity = _get(auth, "identity")
         methods = _get(identity, "methods")
         method = methods[0] if isinstance(methods, list) and methods else None
