@@ -78,9 +78,8 @@ def main() -> None:
     options = parser.parse_args()
     with MimicCloud() as cloud, cloud.test():
         done, elapsed = novaclient_round_trips(cloud, options.seconds)
-        print(
-            f"novaclient create+get+delete: {done / elapsed:.0f} round trips/s ({done} in {elapsed:.1f} s)"
-        )
+        rate = done / elapsed
+        print(f"novaclient create+get+delete: {rate:.0f} round trips/s ({done} in {elapsed:.1f} s)")
         for params in ({}, {"limit": "100"}):
             label = "default page (<=1000)" if not params else "limit=100"
             for servers in (100, 10_000):
