@@ -168,3 +168,31 @@ def test_presets_are_listed_by_the_control_plane(mimic_cloud):
         "create_server_failure",
         "delete_server_failure",
     } <= set(servers)
+
+
+def test_create_server_failure_of_type_string_answers_plain_text(compute):
+    failure = json.dumps({"message": "plain words", "code": 502, "type": "string"})
+    body = {
+        "server": {
+            "name": "f",
+            "imageRef": "i",
+            "flavorRef": "2",
+            "metadata": {"create_server_failure": failure},
+        }
+    }
+    response = compute.post("/servers", json=body)
+    assert (response.status_code, response.text) == (502, "plain words")
+
+
+def test_create_server_failure_with_bad_json_is_400(compute):
+    body = {
+        "server": {
+            "name": "f",
+            "imageRef": "i",
+            "flavorRef": "2",
+            "metadata": {"create_server_failure": "{oops"},
+        }
+    }
+    response = compute.post("/servers", json=body)
+    assert response.status_code == 400
+    assert "create_server_failure" in response.json()["badRequest"]["message"]
