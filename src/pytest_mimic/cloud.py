@@ -355,6 +355,7 @@ class MimicCloud:
         hang: float | None = None,
         sequence: Iterable[Action | None] | None = None,
         times: int | None = None,
+        match: Mapping[str, Any] | None = None,
         **attributes: Any,
     ) -> FaultHandle:
         """Make matching requests fail; returns a handle with ``hits`` and ``remove()``.
@@ -364,7 +365,9 @@ class MimicCloud:
         (close without answering), ``hang`` seconds, ``action``, or a ``sequence`` of actions
         used in turn (``None`` in a sequence lets that request through). Keyword
         ``attributes`` are patterns over the operation's attributes (regex strings match
-        the whole value). ``times`` limits how many requests are affected.
+        the whole value); ``match={...}`` gives the same for attribute names that clash with
+        this method's keywords (``match={"action": "reboot"}``). ``times`` limits how many
+        requests are affected.
         """
         chosen: list[Action] = []
         if action is not None:
@@ -390,7 +393,7 @@ class MimicCloud:
             sequence=steps,
             service=service,
             operation=operation,
-            attributes=attributes,
+            attributes={**(match or {}), **attributes},
             times=times,
         )
         return self.faults.add(rule)

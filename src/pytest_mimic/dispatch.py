@@ -131,8 +131,6 @@ class Dispatcher:
         started = real_monotonic()
         generation = self.generation
         path = environ.get("PATH_INFO", "") or "/"
-        method = environ.get("REQUEST_METHOD", "GET")
-        query = environ.get("QUERY_STRING", "")
         service = self.find(path)
         if service is None:
             unrouted = Request(environ)
@@ -147,7 +145,9 @@ class Dispatcher:
         try:
             body = request.get_data(cache=True)
         except HTTPException as error:
-            response = service.error_response(error.code or 400, error.description or "Bad request")
+            response = service.error_response(
+                error.code or 400, error.description or "Bad request", request=request
+            )
             return self._finish(
                 Operation(service.name, "unknown"), request, path, response, started, generation
             )
@@ -155,12 +155,12 @@ class Dispatcher:
             operation = service.resolve(request)
         except Exception:
             operation = Operation(service.name, "unknown")
-            response = self._crash(service, method, path, query, body)
+            response = self._crash(service, request, path, body)
             return self._finish(operation, request, path, response, started, generation)
 
         with self.lock:
             if generation != self.generation:
-                return self._stale(service)
+                return self._stale(service, request)
             decision = self._faults.match(operation)
         injected = self._apply(decision, service, request, operation, path, started, generation)
         if injected is not None:
@@ -168,12 +168,12 @@ class Dispatcher:
         else:
             with self.lock:
                 if generation != self.generation:
-                    return self._stale(service)
+                    return self._stale(service, request)
                 try:
                     response = service.handle(request, operation)
                     response.get_data()  # render lazy bodies inside the lock
                 except Exception:
-                    response = self._crash(service, method, path, query, body)
+                    response = self._crash(service, request, path, body)
         return self._finish(operation, request, path, response, started, generation, decision)
 
     def _apply(
@@ -191,7 +191,7 @@ class Dispatcher:
             return None
         action = decision.action
         if isinstance(action, Respond):
-            return _injected_response(service, action)
+            return _injected_response(service, action, request)
         if isinstance(action, Delay):
             real_sleep(action.seconds)
         elif isinstance(action, Behave):
@@ -203,22 +203,25 @@ class Dispatcher:
             raise DropConnection(reset=isinstance(action, ResetConnection))
         return None
 
-    def _crash(self, service: Service, method: str, path: str, query: str, body: bytes) -> Response:
+    def _crash(self, service: Service, request: Request, path: str, body: bytes) -> Response:
+        query = request.query_string.decode("latin-1")
         target = path + (f"?{query}" if query else "")
-        error = ServerError(f"{method} {target}", body, traceback.format_exc())
+        error = ServerError(f"{request.method} {target}", body, traceback.format_exc())
         with self.lock:
             self.errors.append(error)
-        log.error("pytest-mimic service %r failed on %s %s", service.name, method, target)
+        log.error("pytest-mimic service %r failed on %s %s", service.name, request.method, target)
         try:
             return service.error_response(
-                500, f"The fake {service.name} service failed; the test will report why."
+                500,
+                f"The fake {service.name} service failed; the test will report why.",
+                request=request,
             )
         except Exception:
             return json_response({"message": "internal error in the fake", "code": 500}, 500)
 
-    def _stale(self, service: Service) -> Response:
+    def _stale(self, service: Service, request: Request) -> Response:
         return service.error_response(
-            503, "The fake cloud was reset while this request was in flight."
+            503, "The fake cloud was reset while this request was in flight.", request=request
         )
 
     def _unrouted(self, request: Request, path: str, started: float, generation: int) -> Response:
@@ -274,13 +277,14 @@ def _body(request: Request) -> bytes:
         return b""
 
 
-def _injected_response(service: Service, action: Respond) -> Response:
+def _injected_response(service: Service, action: Respond, request: Request) -> Response:
     if action.body is None:
         return service.error_response(
             action.status,
             action.message or f"Injected fault: HTTP {action.status}.",
             fault=action.fault,
             headers=action.headers,
+            request=request,
         )
     if isinstance(action.body, bytes | str):
         return Response(action.body, status=action.status, headers=dict(action.headers))

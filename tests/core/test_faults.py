@@ -72,7 +72,9 @@ def test_decide_rules_compute_the_action_or_skip():
     engine.add(FaultRule(decide=lambda op: None))
     engine.add(FaultRule(decide=lambda op: Respond(int(op.attributes["metadata"]["code"]))))
 
-    assert engine.match(Operation("nova", "x", {"metadata": {"code": "418"}})).action == Respond(418)
+    assert engine.match(Operation("nova", "x", {"metadata": {"code": "418"}})).action == Respond(
+        418
+    )
 
 
 def test_removed_rules_stop_matching():
@@ -91,5 +93,5 @@ def test_removed_rules_stop_matching():
     ids=["nothing", "two", "empty-sequence"],
 )
 def test_a_rule_needs_exactly_one_way_to_act(kwargs):
-    with pytest.raises(ValueError, match="FaultRule|sequence"):
+    with pytest.raises(ValueError, match=r"FaultRule|sequence"):
         FaultRule(**kwargs)

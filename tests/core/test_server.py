@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import threading
 import time
@@ -64,9 +65,7 @@ def test_injected_status_uses_the_service_error_format(mimic_cloud, widgets):
 
 
 def test_injected_body_and_headers_are_sent_verbatim(mimic_cloud, widgets):
-    mimic_cloud.inject(
-        "widgets", status=429, body={"custom": True}, headers={"Retry-After": "7"}
-    )
+    mimic_cloud.inject("widgets", status=429, body={"custom": True}, headers={"Retry-After": "7"})
 
     response = requests.post(widgets, json={"name": "w"})
 
@@ -123,7 +122,9 @@ def test_reset_is_a_real_connection_reset(mimic_cloud, widgets):
     with pytest.raises(requests.exceptions.ConnectionError) as caught:
         requests.post(widgets, json={})
 
-    assert _caused_by(caught.value, lambda e: isinstance(e, ConnectionResetError) and e.errno == 104)
+    assert _caused_by(
+        caught.value, lambda e: isinstance(e, ConnectionResetError) and e.errno == errno.ECONNRESET
+    )
     assert requests.post(widgets, json={}).status_code == 201, "recovers on the next call"
     assert mimic_cloud.calls(operation="create_widget")[0].status == 0
 
@@ -244,7 +245,16 @@ def _caused_by(error, predicate):
     while seen is not None:
         if predicate(seen) or any(predicate(a) for a in getattr(seen, "args", ())):
             return True
-        seen = seen.__cause__ or seen.__context__ or next(
-            (a for a in getattr(seen, "args", ()) if isinstance(a, BaseException)), None
+        seen = (
+            seen.__cause__
+            or seen.__context__
+            or next((a for a in getattr(seen, "args", ()) if isinstance(a, BaseException)), None)
         )
     return False
+
+
+def test_match_gives_attribute_patterns_whose_names_clash_with_keywords(mimic_cloud, widgets):
+    mimic_cloud.inject("widgets", status=500, match={"widget_name": "web-.*"})
+
+    assert requests.post(widgets, json={"name": "db-1"}).status_code == 201
+    assert requests.post(widgets, json={"name": "web-1"}).status_code == 500

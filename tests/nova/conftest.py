@@ -6,8 +6,6 @@ Every client logs in through the fake Identity with the default credentials that
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 import requests
 
@@ -96,18 +94,15 @@ def sdk(mimic_cloud):
     import openstack
 
     creds = mimic_cloud.credentials
-    with warnings.catch_warnings():
-        # openstacksdk warns about its own optional InfluxDB support on every connect.
-        warnings.simplefilter("ignore", openstack.warnings.RemovedInSDK60Warning)
-        conn = openstack.connect(
-            auth_url=mimic_cloud.auth_url,
-            username=creds.username,
-            password=creds.password,
-            project_id=creds.tenant_id,
-            region_name=mimic_cloud.region,
-            load_yaml_config=False,
-            load_envvars=False,
-        )
+    conn = openstack.connect(
+        auth_url=mimic_cloud.auth_url,
+        username=creds.username,
+        password=creds.password,
+        project_id=creds.tenant_id,
+        region_name=mimic_cloud.region,
+        load_yaml_config=False,
+        load_envvars=False,
+    )
     yield conn
     conn.close()
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-# openstacksdk warns about its own internals (PendingDeprecationWarning subclasses).
-pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning:openstack.*")
-
 
 def test_openstacksdk_create_wait_delete_wait(sdk, mimic_cloud):
     server = sdk.compute.create_server(name="sdk-1", image_id="img-1", flavor_id="2")

@@ -60,7 +60,6 @@ def test_server_error_creates_the_server_in_error(nova):
     assert fetched.fault["code"] == 500
 
 
-@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning:openstack.*")
 def test_server_error_is_a_failure_for_openstacksdk_wait_for_server(sdk):
     from openstack import exceptions as sdk_exceptions
 

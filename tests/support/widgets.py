@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from werkzeug.wrappers import Request, Response
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pytest_mimic.services.base import (
     RoutedService,
@@ -19,6 +17,9 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.lifecycle import Timeline
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request, Response
 
 
 class WidgetService(RoutedService):

@@ -196,8 +196,13 @@ class Service(abc.ABC):
         *,
         fault: str | None = None,
         headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
     ) -> Response:
-        """An error answer in the real service's wire format."""
+        """An error answer in the real service's wire format.
+
+        ``request`` is the request being answered when there is one (a service whose error
+        shape depends on the API version reads it); injected faults pass it too.
+        """
 
     def wsgi_app(self, environ: WSGIEnvironment, start_response: Any) -> Any:
         """The service alone as a WSGI app (no faults, no journal); handy in unit tests."""
@@ -324,7 +329,11 @@ class RoutedService(Service):
             return handler(request, **match.arguments)  # type: ignore[no-any-return]
         except ServiceError as error:
             return self.error_response(
-                error.status, error.message, fault=error.fault, headers=error.headers
+                error.status,
+                error.message,
+                fault=error.fault,
+                headers=error.headers,
+                request=request,
             )
 
     #: Message of the 401 answered to a missing or bad token.
@@ -343,6 +352,7 @@ class RoutedService(Service):
         *,
         fault: str | None = None,
         headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
     ) -> Response:
         """``{"<fault>": {"message": ..., "code": N}}``, the Rackspace/OpenStack fault shape."""
         name = (

@@ -1,22 +1,18 @@
 """What the v2.0 and v3 halves of Identity share: the model, caller checks, catalogs, errors.
 
 v2.0 answers errors in Rackspace's ``{"unauthorized": {"code", "message"}}`` shape, v3 in
-Keystone's ``{"error": {"code", "title", "message"}}``. ``error_response`` has no request
-to look at (the dispatcher also calls it for injected faults), so ``resolve`` and ``handle``
-note in a context variable whether the request in hand is a v3 one; every request passes
-through ``resolve`` first on its own thread, so the note is always the current request's.
+Keystone's ``{"error": {"code", "title", "message"}}``; ``error_response`` picks by the
+path of the request it answers (injected faults included).
 """
 
 from __future__ import annotations
 
-import contextvars
 import http
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.base import (
     CatalogEntry,
-    Operation,
     RoutedService,
     ServiceContext,
     ServiceError,
@@ -34,9 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["IdentityBase"]
 
-_V3_REQUEST: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "pytest_mimic_identity_v3", default=False
-)
 
 #: The 401 for a missing or dead ``X-Auth-Token`` on Identity's own authenticated routes.
 NO_VALID_TOKEN = "No valid token provided. Please use the 'X-Auth-Token' header with a valid token."
@@ -70,14 +63,6 @@ class IdentityBase(RoutedService):
         # Unversioned, as modern Keystone lists itself: clients discover v2.0 or v3 there.
         return (CatalogEntry("identity", "keystone", self.prefix),)
 
-    def resolve(self, request: Request) -> Operation:
-        _V3_REQUEST.set(_is_v3(request))
-        return super().resolve(request)
-
-    def handle(self, request: Request, operation: Operation) -> Response:
-        _V3_REQUEST.set(_is_v3(request))
-        return super().handle(request, operation)
-
     def error_response(
         self,
         status: int,
@@ -85,9 +70,10 @@ class IdentityBase(RoutedService):
         *,
         fault: str | None = None,
         headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
     ) -> Response:
         """Rackspace fault shape for v2.0 and the root, Keystone's for v3."""
-        if _V3_REQUEST.get():
+        if request is not None and _is_v3(request):
             return json_response(
                 {"error": {"code": status, "title": _title(status), "message": message}},
                 status,

@@ -292,7 +292,9 @@ class NovaService(RoutedService):
     def handle(self, request: Request, operation: Operation) -> Response:
         problem = None if operation.name in _UNVERSIONED else _microversion_error(request)
         if problem is not None and self._token_ok(request):
-            return self.error_response(problem.status, problem.message, fault=problem.fault)
+            return self.error_response(
+                problem.status, problem.message, fault=problem.fault, request=request
+            )
         response = super().handle(request, operation)
         self._version_headers(response.headers)
         return response
@@ -304,8 +306,11 @@ class NovaService(RoutedService):
         *,
         fault: str | None = None,
         headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
     ) -> Response:
-        response = super().error_response(status, message, fault=fault, headers=headers)
+        response = super().error_response(
+            status, message, fault=fault, headers=headers, request=request
+        )
         self._version_headers(response.headers)
         return response
 
@@ -443,7 +448,7 @@ class NovaService(RoutedService):
             message = str(false_negative.get("message", presets.CREATE_FAILURE_MESSAGE))
             fault = false_negative.get("type")
             return self.error_response(
-                int(code), message, fault=fault if isinstance(fault, str) else None
+                int(code), message, fault=fault if isinstance(fault, str) else None, request=request
             )
         first = servers[0]
         links = self._links(request, region, tenant, f"servers/{first.id}")
