@@ -32,7 +32,7 @@ from pytest_mimic.services.nova import model, presets
 from pytest_mimic.services.pagination import UnknownMarker, next_link, parse_limit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from werkzeug.wrappers import Request, Response
 
@@ -336,6 +336,19 @@ class NovaService(RoutedService):
         return [
             {"href": f"{root}/v2/{tenant}/{path}", "rel": "self"},
             {"href": f"{root}/{tenant}/{path}", "rel": "bookmark"},
+        ]
+
+    def _brief(
+        self, request: Request, region: str, tenant: str, collection: str, items: Iterable[Any]
+    ) -> list[dict[str, Any]]:
+        """The brief list shape shared by flavors and images: ``id``, ``name``, ``links``."""
+        return [
+            {
+                "id": item.id,
+                "name": item.name,
+                "links": self._links(request, region, tenant, f"{collection}/{item.id}"),
+            }
+            for item in items
         ]
 
     # -- versions ------------------------------------------------------------------------
@@ -773,18 +786,7 @@ class NovaService(RoutedService):
     def list_flavors(self, request: Request, region: str, tenant: str) -> Response:
         """Brief flavor list."""
         flavors = self._flavor_list(request, region, tenant)
-        return json_response(
-            {
-                "flavors": [
-                    {
-                        "id": f.id,
-                        "name": f.name,
-                        "links": self._links(request, region, tenant, f"flavors/{f.id}"),
-                    }
-                    for f in flavors
-                ]
-            }
-        )
+        return json_response({"flavors": self._brief(request, region, tenant, "flavors", flavors)})
 
     @route("/<region>/v2/<tenant>/flavors/detail", operation="list_flavors_detail")
     def list_flavors_detail(self, request: Request, region: str, tenant: str) -> Response:
@@ -833,18 +835,7 @@ class NovaService(RoutedService):
     def list_images(self, request: Request, region: str, tenant: str) -> Response:
         """Brief image list: base images, then this tenant's snapshots."""
         images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
-        return json_response(
-            {
-                "images": [
-                    {
-                        "id": i.id,
-                        "name": i.name,
-                        "links": self._links(request, region, tenant, f"images/{i.id}"),
-                    }
-                    for i in images
-                ]
-            }
-        )
+        return json_response({"images": self._brief(request, region, tenant, "images", images)})
 
     @route("/<region>/v2/<tenant>/images/detail", operation="list_images_detail")
     def list_images_detail(self, request: Request, region: str, tenant: str) -> Response:
