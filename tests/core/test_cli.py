@@ -38,11 +38,12 @@ def test_serve_answers_and_stops_on_sigterm_within_a_second():
         proc.stderr.close()
 
 
-def test_serve_prints_the_environment_to_use():
+def test_serve_takes_the_port_from_PORT_and_prints_the_environment_to_use():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0"],
+        [sys.executable, "-m", "pytest_mimic", "serve"],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1"},
     )
     try:
         lines = [proc.stdout.readline() for _ in range(3)]

@@ -116,6 +116,17 @@ def test_latency_delays_the_real_answer(mimic_cloud, widgets):
     assert requests.get(f"{widgets}/missing", timeout=5).status_code == 404
 
 
+def test_latency_uses_real_time_while_the_clock_is_frozen(time_travel, mimic_cloud, widgets):
+    """freezegun freezes time.time(); the injected delay still ends (and still delays)."""
+    time_travel.freeze()
+    mimic_cloud.inject("widgets", "create_widget", delay=0.5, times=1)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(widgets, json={}, timeout=0.1)
+
+    mimic_cloud.inject("widgets", "create_widget", delay=0.1, times=1)
+    assert requests.post(widgets, json={}, timeout=5).status_code == 201
+
+
 def test_reset_is_a_real_connection_reset(mimic_cloud, widgets):
     mimic_cloud.inject("widgets", "create_widget", reset=True, times=1)
 
