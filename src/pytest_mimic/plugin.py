@@ -3,7 +3,8 @@
 Fixtures, by scope: ``mimic_listen_address`` (session) -> ``mimic_config`` (session) ->
 ``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
 ``mimic_cloud`` (function: fresh state, client environment, server-error check) ->
-``time_travel`` (function). Each can be overridden in a ``conftest.py``.
+``time_travel`` (function), plus ``mimic_stub`` (function: a pytest-httpserver stub listed in
+the service catalog). Each can be overridden in a ``conftest.py``.
 """
 
 from __future__ import annotations
