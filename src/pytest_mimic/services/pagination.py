@@ -15,11 +15,19 @@ from urllib.parse import urlencode
 from pytest_mimic.services.base import ServiceError, base_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from werkzeug.wrappers import Request
 
-__all__ = ["OrderedIndex", "Page", "UnknownMarker", "next_link", "paginate", "parse_limit"]
+__all__ = [
+    "OrderedIndex",
+    "Page",
+    "UnknownMarker",
+    "next_link",
+    "page_of_list",
+    "paginate",
+    "parse_limit",
+]
 
 T = TypeVar("T")
 
@@ -99,6 +107,22 @@ def paginate(items: Iterator[T], *, limit: int, keep: Callable[[T], bool] | None
             if len(page) >= limit:
                 return Page(page, more=True)
     return Page(page, more=False)
+
+
+def page_of_list(
+    items: Sequence[T], key: Callable[[T], str], *, marker: str | None, limit: int
+) -> list[T]:
+    """Marker/limit over a short, fixed list (flavors, images), where a scan costs nothing.
+
+    ``UnknownMarker`` if ``marker`` names no item, as ``OrderedIndex.after`` does.
+    """
+    start = 0
+    if marker is not None:
+        ids = [key(item) for item in items]
+        if marker not in ids:
+            raise UnknownMarker(marker)
+        start = ids.index(marker) + 1
+    return list(items[start : start + max(limit, 0)])
 
 
 def parse_limit(value: str | None, *, default: int, maximum: int) -> int:

@@ -29,7 +29,12 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.nova import model, presets
-from pytest_mimic.services.pagination import UnknownMarker, next_link, parse_limit
+from pytest_mimic.services.pagination import (
+    UnknownMarker,
+    next_link,
+    page_of_list,
+    parse_limit,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -497,7 +502,7 @@ class NovaService(RoutedService):
         try:
             page = self.compute.list_servers(tenant, region, query)
         except UnknownMarker as error:
-            raise ServiceError(400, f"marker [{error.marker}] not found") from None
+            raise _unknown_marker(error) from None
         now = self.compute.now()
         if detail:
             items = [self._server_detail(request, server, now) for server in page.items]
@@ -919,12 +924,14 @@ class NovaService(RoutedService):
 
 
 def _simple_page(request: Request, items: list[Any], key: Callable[[Any], str]) -> list[Any]:
-    """Marker/limit over a short, fixed list (flavors, images): a scan is fine here."""
+    """Marker/limit over a short, fixed list (flavors, images)."""
     limit = parse_limit(request.args.get("limit"), default=MAX_PAGE, maximum=MAX_PAGE)
-    marker = request.args.get("marker")
-    if marker:
-        ids = [key(item) for item in items]
-        if marker not in ids:
-            raise ServiceError(400, f"marker [{marker}] not found")
-        items = items[ids.index(marker) + 1 :]
-    return items[:limit]
+    try:
+        return page_of_list(items, key, marker=request.args.get("marker") or None, limit=limit)
+    except UnknownMarker as error:
+        raise _unknown_marker(error) from None
+
+
+def _unknown_marker(error: UnknownMarker) -> ServiceError:
+    """Nova's 400 for a marker that names nothing."""
+    return ServiceError(400, f"marker [{error.marker}] not found")
