@@ -58,6 +58,17 @@ def serve(host: str, port: int, *, verbose: bool = False) -> int:
         format="%(asctime)s %(message)s",
         stream=sys.stderr,
     )
+    # Handlers go in before anything is printed: a supervisor that reads our first line and
+    # sends SIGTERM must be obeyed, even when it started us with SIGTERM ignored (the default
+    # disposition we would otherwise rely on is then SIG_IGN, and the signal is lost).
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
     cloud = MimicCloud(host=host, port=port)
     try:
         cloud.start()
@@ -79,13 +90,6 @@ def serve(host: str, port: int, *, verbose: bool = False) -> int:
             print(f"  export {name}={value}")
     sys.stdout.flush()
 
-    stop = threading.Event()
-
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     while not stop.wait(0.1):
         pass
     cloud.stop()

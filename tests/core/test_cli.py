@@ -38,6 +38,29 @@ def test_serve_answers_and_stops_on_sigterm_within_a_second():
         proc.stderr.close()
 
 
+def test_sigterm_right_after_the_first_line_stops_serve_even_if_inherited_as_ignored():
+    """CI harnesses may start us with SIGTERM ignored; the first line must mean "stoppable"."""
+    launcher = (
+        "import os, signal, sys; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'pytest_mimic', 'serve', '--port', '0'])"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", launcher],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout.readline().startswith("pytest-mimic serving on")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=5) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
 def test_serve_takes_the_port_from_PORT_and_prints_the_environment_to_use():
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest_mimic", "serve"],
