@@ -12,6 +12,7 @@ module scan cannot find and replace them, and real waits (injected latency, hang
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import UTC, datetime
@@ -42,6 +43,12 @@ def real_sleep(seconds: float) -> None:
 def real_monotonic() -> float:
     """Monotonic seconds for measuring durations, never rewritten by freezegun."""
     return _REAL[2]()
+
+
+#: The range simulated time stays in: every instant in it can be shown as a date, so a wild
+#: ``advance`` is refused instead of leaving a clock whose every reading fails to format.
+EARLIEST = 0.0
+LATEST = datetime(9999, 12, 31, tzinfo=UTC).timestamp()
 
 
 def to_datetime(timestamp: float) -> datetime:
@@ -92,10 +99,16 @@ class Clock:
         return to_datetime(self.now())
 
     def advance(self, seconds: float) -> float:
-        """Move simulated time forward and return the new now."""
-        if seconds < 0:
-            raise ValueError(f"cannot advance the clock by a negative amount ({seconds!r} s)")
+        """Move simulated time forward and return the new now.
+
+        Raises ``ValueError`` for a negative or non-finite amount, or one that would pass
+        the year 9999; the clock is then left where it was.
+        """
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"cannot advance the clock by {seconds!r} s")
         with self._lock:
+            current = self._frozen_at if self._frozen_at is not None else real_time() + self._offset
+            _check_range(current + seconds)
             if self._frozen_at is not None:
                 self._frozen_at += seconds
             else:
@@ -106,6 +119,7 @@ class Clock:
     def move_to(self, moment: datetime | float) -> float:
         """Jump to ``moment`` (naive datetimes are taken as UTC); backwards is allowed."""
         target = _timestamp(moment)
+        _check_range(target)
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = target
@@ -148,6 +162,14 @@ class Clock:
     def _notify(self) -> None:
         for listener in list(self._listeners):
             listener(self)
+
+
+def _check_range(timestamp: float) -> None:
+    if not EARLIEST <= timestamp <= LATEST:
+        raise ValueError(
+            "the clock only moves between 1970-01-01 and 9999-12-31; "
+            f"{timestamp!r} s since the epoch is outside that"
+        )
 
 
 def _timestamp(moment: datetime | float) -> float:

@@ -34,9 +34,16 @@ class ControlService(RoutedService):
         amount: Any = body.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, int | float):
             raise ServiceError(400, "'amount' must be a number of seconds.")
-        if not math.isfinite(amount) or amount < 0:
+        try:
+            seconds = float(amount)  # a 400-digit integer overflows here
+        except OverflowError:
+            seconds = math.inf
+        if seconds < 0 or not math.isfinite(seconds):
             raise ServiceError(400, "'amount' must be a finite, non-negative number of seconds.")
-        now = self.context.clock.advance(float(amount))
+        try:
+            now = self.context.clock.advance(seconds)
+        except ValueError as error:
+            raise ServiceError(400, f"'amount' is too large: {error}.") from None
         return json_response({"advanced": amount, "now": isoformat_z(now)})
 
     @route("/v1.0/presets", operation="list_presets", auth=False)

@@ -27,9 +27,26 @@ def test_advance_moves_time_forward_by_exactly_the_amount():
     assert after - before == 600
 
 
-def test_advance_refuses_negative_amounts():
-    with pytest.raises(ValueError, match="negative"):
-        Clock().advance(-1)
+@pytest.mark.parametrize("seconds", [-1, float("nan"), float("inf")])
+def test_advance_refuses_negative_and_non_finite_amounts(seconds):
+    with pytest.raises(ValueError, match="cannot advance"):
+        Clock().advance(seconds)
+
+
+def test_the_clock_never_leaves_the_range_a_date_can_show():
+    clock = Clock()
+    clock.freeze()
+    before = clock.now()
+
+    with pytest.raises(ValueError, match="9999-12-31"):
+        clock.advance(1e300)
+    with pytest.raises(ValueError, match="1970-01-01"):
+        clock.move_to(-1.0)
+
+    assert clock.now() == before
+    assert isoformat_z(clock.now())  # still readable
+    clock.move_to(datetime(9999, 12, 30, tzinfo=UTC))
+    assert isoformat_z(clock.now()).startswith("9999-12-30T")
 
 
 def test_move_to_accepts_naive_datetimes_as_utc():

@@ -206,12 +206,31 @@ def test_tick_endpoint_advances_the_clock(mimic_cloud, widgets):
     assert status_of(widgets, widget_id) == "READY"
 
 
-@pytest.mark.parametrize("body", [b"", b"{", b'{"amount": "5"}', b'{"amount": -1}', b"[]"])
-def test_tick_rejects_bad_bodies_with_400(mimic_cloud, body):
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"{",
+        b'{"amount": "5"}',
+        b'{"amount": -1}',
+        b"[]",
+        b'{"amount": NaN}',
+        b'{"amount": Infinity}',
+        b'{"amount": 1e400}',
+        b'{"amount": 1e300}',
+        b'{"amount": 1' + b"0" * 400 + b"}",
+    ],
+    ids=["empty", "broken", "string", "negative", "list", "nan", "inf", "1e400", "1e300", "huge"],
+)
+def test_tick_rejects_bad_bodies_with_400_and_leaves_the_clock(time_travel, mimic_cloud, body):
+    time_travel.freeze()
+    before = mimic_cloud.clock.now()
+
     response = requests.post(f"{mimic_cloud.base_url}/mimic/v1.1/tick", data=body)
 
     assert response.status_code == 400
     assert response.json()["badRequest"]["code"] == 400
+    assert mimic_cloud.clock.now() == before
 
 
 def test_root_says_how_to_start(mimic_cloud):

@@ -419,12 +419,17 @@ def parse_json_body(request: Request, *, required: bool = True) -> Any:
     except UnicodeDecodeError:
         raise ServiceError(400, "The request body is not valid UTF-8.") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:
         raise ServiceError(400, f"Malformed request body: {error}.") from None
     except RecursionError:
         # json.loads gives up on [[[[... thousands deep with RecursionError, not ValueError.
         raise ServiceError(400, "Malformed request body: JSON nested too deeply.") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity; JSON (RFC 8259) and the real services do not.
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def peek_json_body(request: Request) -> Any:
