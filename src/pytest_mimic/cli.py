@@ -7,9 +7,9 @@ import logging
 import os
 import signal
 import sys
-import threading
 from typing import TYPE_CHECKING
 
+from pytest_mimic.clock import real_sleep
 from pytest_mimic.cloud import MimicCloud, is_loopback
 
 if TYPE_CHECKING:
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from types import FrameType
 
 DEFAULT_PORT = 8900
+#: How often the foreground loop looks for a stop signal (a signal also cuts a sleep short).
+STOP_POLL_SECONDS = 0.05
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,10 +63,12 @@ def serve(host: str, port: int, *, verbose: bool = False) -> int:
     # Handlers go in before anything is printed: a supervisor that reads our first line and
     # sends SIGTERM must be obeyed, even when it started us with SIGTERM ignored (the default
     # disposition we would otherwise rely on is then SIG_IGN, and the signal is lost).
-    stop = threading.Event()
+    # The handler takes no lock: it runs between two bytecodes of the main thread, which may
+    # be holding that very lock (Event.set from a handler can deadlock Event.wait).
+    received: list[int] = []
 
-    def on_signal(_signum: int, _frame: FrameType | None) -> None:
-        stop.set()
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
@@ -90,8 +94,8 @@ def serve(host: str, port: int, *, verbose: bool = False) -> int:
             print(f"  export {name}={value}")
     sys.stdout.flush()
 
-    while not stop.wait(0.1):
-        pass
+    while not received:
+        real_sleep(STOP_POLL_SECONDS)
     cloud.stop()
     print("pytest-mimic stopped")
     return 0
