@@ -179,7 +179,9 @@ CASES = [
                 "auth": {
                     "identity": {
                         "methods": ["password"],
-                        "password": {"user": {"name": "u", "password": "p"}},
+                        "password": {
+                            "user": {"name": "u", "domain": {"id": "default"}, "password": "p"}
+                        },
                     },
                     "scope": {"domain": {"id": "default"}},
                 }
@@ -244,3 +246,26 @@ def test_unknown_routes_and_methods_are_4xx_json(mimic_cloud, method, path):
     assert response.status_code in {404, 405}
     assert response.headers["Content-Type"] == "application/json"
     assert response.json()
+
+
+@pytest.mark.parametrize(
+    ("user", "scope", "target"),
+    [
+        ({"name": "u", "password": "p"}, None, "user"),
+        (
+            {"name": "u", "domain": {"id": "default"}, "password": "p"},
+            {"project": {"name": "p"}},
+            "project",
+        ),
+    ],
+    ids=["user", "project"],
+)
+def test_v3_names_without_a_domain_are_refused_as_keystone_does(mimic_cloud, user, scope, target):
+    auth = {"identity": {"methods": ["password"], "password": {"user": user}}}
+    if scope is not None:
+        auth["scope"] = scope
+
+    response = requests.post(mimic_cloud.base_url + V3_TOKENS, json={"auth": auth}, timeout=10)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith(f"Expecting to find domain in {target}.")

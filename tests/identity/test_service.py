@@ -73,7 +73,9 @@ def test_v3_endpoint_ids_are_stable_between_logins(cloud):
             "auth": {
                 "identity": {
                     "methods": ["password"],
-                    "password": {"user": {"name": "alice", "password": "pw"}},
+                    "password": {
+                        "user": {"name": "alice", "domain": {"id": "default"}, "password": "pw"}
+                    },
                 }
             }
         }

@@ -173,6 +173,16 @@ def test_configured_build_time_applies_to_every_new_server(mimic_cloud, compute,
 GOOD = {"name": "s", "imageRef": "i", "flavorRef": "2"}
 
 
+def test_flavor_ref_may_be_an_integer_as_nova_allows(compute):
+    response = compute.post("/servers", json={"server": {**GOOD, "flavorRef": 3}})
+
+    assert response.status_code == 202
+    assert (
+        compute.get(f"/servers/{response.json()['server']['id']}").json()["server"]["flavor"]["id"]
+        == "3"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "status", "name"),
     [
@@ -188,6 +198,7 @@ GOOD = {"name": "s", "imageRef": "i", "flavorRef": "2"}
         ({"server": {**GOOD, "name": ""}}, 400, "badRequest"),
         ({"server": {**GOOD, "name": "x" * 256}}, 400, "badRequest"),
         ({"server": {**GOOD, "imageRef": ["i"]}}, 400, "badRequest"),
+        ({"server": {**GOOD, "imageRef": 5}}, 400, "badRequest"),  # only flavorRef may be a number
         ({"server": {**GOOD, "flavorRef": True}}, 400, "badRequest"),
         ({"server": {**GOOD, "metadata": None}}, 400, "badRequest"),
         ({"server": {**GOOD, "metadata": ["a"]}}, 400, "badRequest"),

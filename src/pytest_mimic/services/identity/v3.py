@@ -76,6 +76,7 @@ class IdentityV3(IdentityBase):
                         "Invalid input for field/attribute auth.identity.password.user: "
                         "a name or an id is required.",
                     )
+                _domain_of_named(user, "user", "auth.identity.password.user")
                 secret = expect_string(user.get("password"), "auth.identity.password.user.password")
                 token = self.model.authenticate_secret(
                     username=name,
@@ -203,10 +204,22 @@ def _project_scope(scope: Any) -> tuple[str | None, str | None]:
             400,
             "Invalid input for field/attribute auth.scope.project: a name or an id is required.",
         )
-    domain = project.get("domain")
-    if domain is not None:
-        expect_object(domain, "auth.scope.project.domain")
+    _domain_of_named(project, "project", "auth.scope.project")
     return project_id, project_name
+
+
+def _domain_of_named(entity: Mapping[str, Any], target: str, where: str) -> None:
+    """Keystone refuses a user or project named without its domain (names are per domain),
+    so code that forgets ``*_domain_id`` fails here as it would on a real cloud."""
+    domain = entity.get("domain")
+    if domain is not None:
+        expect_object(domain, f"{where}.domain")
+    elif entity.get("id") is None:
+        raise ServiceError(
+            400,
+            f"Expecting to find domain in {target}. The server could not comply with the "
+            "request since it is either malformed or otherwise incorrect.",
+        )
 
 
 def _get(value: Any, key: str) -> Any:

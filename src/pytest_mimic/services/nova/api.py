@@ -78,8 +78,9 @@ def _required(container: Mapping[str, Any], key: str) -> Any:
 
 
 def _ref(value: Any, field: str) -> str:
-    """An id given as a string (or, as Nova allows for flavors, an integer), or a URL to one."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    """An id given as a string (or, as Nova's schema allows for flavors only, an integer), or a
+    URL to one."""
+    if field == "flavorRef" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     text = expect_string(value, field)
     return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
