@@ -45,10 +45,27 @@ def real_monotonic() -> float:
     return _REAL[2]()
 
 
-#: The range simulated time stays in: every instant in it can be shown as a date, so a wild
-#: ``advance`` is refused instead of leaving a clock whose every reading fails to format.
+#: The range simulated time stays in: a wild ``advance`` is refused instead of leaving a
+#: clock whose every reading fails to format. It ends a day before ``LAST_DATE`` so that a
+#: day-long deadline computed from any reading (a fresh token's expiry) still shows as a date.
 EARLIEST = 0.0
 LATEST = datetime(9999, 12, 31, tzinfo=UTC).timestamp()
+
+#: The last whole second a timestamp can be shown as a date: deadlines stop there (``clamp``).
+#: Not 23:59:59.999999, which a float this large rounds up to the year 10000.
+LAST_DATE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+
+
+def clamp(deadline: float) -> float:
+    """``deadline``, or ``EARLIEST`` or ``LAST_DATE`` if it falls outside them.
+
+    For instants computed from the clock (``now + lifetime``): near the end of the clock's
+    range, or with a huge lifetime, the deadline ends at ``LAST_DATE`` instead of becoming a
+    date that cannot be shown. Raises ``ValueError`` for NaN, which is no instant at all.
+    """
+    if math.isnan(deadline):
+        raise ValueError("a deadline cannot be NaN")
+    return min(max(deadline, EARLIEST), LAST_DATE)
 
 
 def to_datetime(timestamp: float) -> datetime:
@@ -68,8 +85,10 @@ def isoformat_z(timestamp: float, *, digits: int = 6) -> str:
 class Clock:
     """Simulated time for one cloud: wall time plus an offset, or frozen.
 
-    Thread-safe; readers never block each other for long. ``listeners`` are told after
-    every change so an active freezegun freeze can follow the clock.
+    Readings stay between ``EARLIEST`` and ``LATEST``: moves outside are refused, and a
+    running clock that reaches ``LATEST`` stands still there. Thread-safe; readers never
+    block each other for long. ``listeners`` are told after every change so an active
+    freezegun freeze can follow the clock.
     """
 
     def __init__(self) -> None:
@@ -88,11 +107,9 @@ class Clock:
         return self._frozen_at is not None
 
     def now(self) -> float:
-        """Simulated seconds since the epoch."""
+        """Simulated seconds since the epoch, never past ``LATEST``."""
         with self._lock:
-            if self._frozen_at is not None:
-                return self._frozen_at
-            return real_time() + self._offset
+            return self._now_locked()
 
     def now_datetime(self) -> datetime:
         """Simulated now as an aware UTC datetime."""
@@ -102,15 +119,15 @@ class Clock:
         """Move simulated time forward and return the new now.
 
         Raises ``ValueError`` for a negative or non-finite amount, or one that would pass
-        the year 9999; the clock is then left where it was.
+        ``LATEST`` (9999-12-31); the clock is then left where it was.
         """
         if not math.isfinite(seconds) or seconds < 0:
             raise ValueError(f"cannot advance the clock by {seconds!r} s")
         with self._lock:
-            current = self._frozen_at if self._frozen_at is not None else real_time() + self._offset
-            _check_range(current + seconds)
+            target = self._now_locked() + seconds
+            _check_range(target)
             if self._frozen_at is not None:
-                self._frozen_at += seconds
+                self._frozen_at = target
             else:
                 self._offset += seconds
         self._notify()
@@ -132,7 +149,7 @@ class Clock:
         """Stop simulated time where it is until ``unfreeze``, ``advance`` or ``move_to``."""
         with self._lock:
             if self._frozen_at is None:
-                self._frozen_at = real_time() + self._offset
+                self._frozen_at = self._now_locked()
         self._notify()
 
     def unfreeze(self) -> None:
@@ -158,6 +175,13 @@ class Clock:
         """Stop telling ``listener`` about changes; unknown listeners are ignored."""
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def _now_locked(self) -> float:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        # A running clock stops at the end of its range rather than run into dates that
+        # cannot be shown.
+        return min(real_time() + self._offset, LATEST)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):

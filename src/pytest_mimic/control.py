@@ -29,7 +29,11 @@ class ControlService(RoutedService):
 
     @route("/v1.1/tick", methods=["POST"], operation="tick", auth=False)
     def tick(self, request: Request) -> Response:
-        """Advance the clock by ``{"amount": seconds}``; answers ``{"advanced", "now"}``."""
+        """Advance the clock by ``{"amount": seconds}``; answers ``{"advanced", "now"}``.
+
+        A move past 9999-12-31 (``clock.LATEST``) is a 400 and leaves the clock alone; up to
+        there every fake keeps working (token expiries stop at 9999-12-31T23:59:59).
+        """
         body = expect_object(parse_json_body(request), "body")
         amount: Any = body.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, int | float):

@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pytest_mimic.clock import Clock, TimeTravel, isoformat_z
+from pytest_mimic import clock as clock_module
+from pytest_mimic.clock import (
+    EARLIEST,
+    LAST_DATE,
+    LATEST,
+    Clock,
+    TimeTravel,
+    clamp,
+    isoformat_z,
+)
 
 
 def test_running_clock_follows_wall_time():
@@ -47,6 +56,33 @@ def test_the_clock_never_leaves_the_range_a_date_can_show():
     assert isoformat_z(clock.now())  # still readable
     clock.move_to(datetime(9999, 12, 30, tzinfo=UTC))
     assert isoformat_z(clock.now()).startswith("9999-12-30T")
+
+
+def test_a_running_clock_stands_still_at_the_end_of_its_range(monkeypatch):
+    """Readings past LATEST would soon become dates no one can show; the clock stops there."""
+    wall = [1_000.0]
+    monkeypatch.setattr(clock_module, "real_time", lambda: wall[0])
+    clock = Clock()
+    clock.move_to(LATEST - 10)
+
+    wall[0] += 5
+    assert clock.now() == LATEST - 5
+    wall[0] += 3 * 86400
+    assert clock.now() == LATEST
+    with pytest.raises(ValueError, match="9999-12-31"):
+        clock.advance(1)
+    clock.freeze()
+    assert clock.now() == LATEST
+
+
+def test_clamp_keeps_computed_deadlines_showable_as_dates():
+    assert clamp(LATEST + 3600) == LATEST + 3600
+    assert clamp(LATEST + 86400) == LAST_DATE
+    assert clamp(1e300) == clamp(float("inf")) == LAST_DATE
+    assert clamp(-1.0) == EARLIEST
+    assert isoformat_z(clamp(LATEST + 366 * 86400), digits=3) == "9999-12-31T23:59:59.000Z"
+    with pytest.raises(ValueError, match="NaN"):
+        clamp(float("nan"))
 
 
 def test_move_to_accepts_naive_datetimes_as_utc():

@@ -8,6 +8,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import generic, v2, v3
 
+from pytest_mimic.clock import LATEST
 from tests.identity.conftest import COMPUTE_PATH
 
 
@@ -61,6 +62,28 @@ def test_keystoneauth_v2_token(mimic_cloud, auth_url):
     )
     assert compute_endpoint(sess, "ORD") == compute_url(mimic_cloud)
     assert sess.get_token() != first
+
+
+def test_keystoneauth_v2_password_and_token_at_the_end_of_the_clock(
+    mimic_cloud, auth_url, time_travel
+):
+    """On the clock's last day, with the client seeing that day too, a day-long token
+    would end in the year 10000: it ends on 9999-12-31 instead and both logins work."""
+    time_travel.freeze()
+    time_travel.move_to(LATEST)
+    creds = mimic_cloud.credentials
+    sess = ks_session.Session(
+        auth=v2.Password(auth_url=auth_url, username=creds.username, password=creds.password)
+    )
+    first = sess.get_token()
+    assert compute_endpoint(sess) == compute_url(mimic_cloud)
+    assert sess.auth.auth_ref.expires.isoformat() == "9999-12-31T23:59:59+00:00"
+    exchanged = ks_session.Session(
+        auth=v2.Token(auth_url=auth_url, token=first, tenant_id=creds.tenant_id)
+    )
+    assert exchanged.get_token() != first
+    servers = compute_url(mimic_cloud) + "/servers"
+    assert requests.get(servers, headers={"X-Auth-Token": first}, timeout=10).status_code == 200
 
 
 def test_keystoneauth_generic_password_discovers_v2_at_the_v2_url(mimic_cloud, auth_url):
@@ -194,3 +217,58 @@ def test_libcloud_rackspace_driver_wrong_key_is_invalid_creds(mimic_cloud, ident
     )
     with pytest.raises(InvalidCredsError):
         driver.connection.get_service_catalog()
+
+
+# -- zero-config users across clients ---------------------------------------------------------
+
+
+def libcloud_driver(mimic_cloud, username, api_key):
+    from libcloud.compute.drivers.rackspace import RackspaceNodeDriver
+
+    return RackspaceNodeDriver(
+        username,
+        api_key,
+        region="ord",
+        ex_force_auth_url=mimic_cloud.url("identity"),
+        ex_force_auth_version="2.0",
+    )
+
+
+def test_keystoneauth_password_of_a_user_libcloud_registered_by_api_key_is_unauthorized(
+    mimic_cloud, auth_url, auth_v3_url
+):
+    """A user first seen with an API key does not get the next password it sends."""
+    libcloud_driver(mimic_cloud, "lc-first", "lc-key").connection.get_service_catalog()
+    for plugin in (
+        v2.Password(auth_url=auth_url, username="lc-first", password="anything"),
+        v3.Password(
+            auth_url=auth_v3_url,
+            username="lc-first",
+            password="anything",
+            user_domain_id="default",
+        ),
+    ):
+        with pytest.raises(ks_exceptions.Unauthorized):
+            ks_session.Session(auth=plugin).get_token()
+
+
+def test_libcloud_api_key_of_a_user_keystoneauth_registered_by_password_is_invalid_creds(
+    mimic_cloud, auth_url
+):
+    from libcloud.common.types import InvalidCredsError
+
+    plugin = v2.Password(auth_url=auth_url, username="ks-first", password="pw")
+    ks_session.Session(auth=plugin).get_token()
+    with pytest.raises(InvalidCredsError):
+        libcloud_driver(mimic_cloud, "ks-first", "anything").connection.get_service_catalog()
+
+
+def test_default_user_logs_in_by_api_key_with_libcloud_and_by_password_with_keystoneauth(
+    mimic_cloud, auth_url
+):
+    creds = mimic_cloud.credentials
+    driver = libcloud_driver(mimic_cloud, creds.username, creds.api_key)
+    driver.connection.get_service_catalog()
+    assert driver.connection.get_endpoint() == compute_url(mimic_cloud)
+    plugin = v2.Password(auth_url=auth_url, username=creds.username, password=creds.password)
+    assert ks_session.Session(auth=plugin).get_project_id() == creds.tenant_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_mimic.clock import Clock
+from pytest_mimic.clock import LAST_DATE, LATEST, Clock, isoformat_z
 from pytest_mimic.services.identity.model import (
     AuthenticationFailed,
     IdentityModel,
@@ -48,11 +48,45 @@ def test_a_different_password_after_registration_is_refused(model):
         model.authenticate_secret(username="alice", password="other")
 
 
-def test_an_api_key_is_registered_on_first_use_then_enforced(model):
+def test_a_user_registered_by_password_gets_no_api_key_from_a_later_login(model):
     model.authenticate_secret(username="alice", password="pw")
-    model.authenticate_secret(username="alice", api_key="key")
     with pytest.raises(AuthenticationFailed, match="api key is invalid"):
-        model.authenticate_secret(username="alice", api_key="other-key")
+        model.authenticate_secret(username="alice", api_key="key")
+    user = model.find_user("alice")
+    assert user is not None
+    assert user.api_key is None
+
+
+def test_a_user_registered_by_api_key_gets_no_password_from_a_later_login(model):
+    """pyrax retries a refused key as a password; that retry must not get in either."""
+    model.authenticate_secret(username="alice", api_key="key1")
+    with pytest.raises(AuthenticationFailed, match="api key is invalid"):
+        model.authenticate_secret(username="alice", api_key="key2")
+    with pytest.raises(AuthenticationFailed, match="password is invalid"):
+        model.authenticate_secret(username="alice", password="key2", tenant_id="alice")
+    user = model.find_user("alice")
+    assert user is not None
+    assert user.password is None
+
+
+def test_a_declared_user_logs_in_only_with_the_kinds_of_secret_declared(model):
+    model.add_user("alice", password="pw")
+    with pytest.raises(AuthenticationFailed, match="api key is invalid"):
+        model.authenticate_secret(username="alice", api_key="key")
+    model.add_user("alice", api_key="key")
+    assert model.authenticate_secret(username="alice", api_key="key").methods == ("APIKEY",)
+
+
+@pytest.mark.parametrize("declare", ["add_user", "impersonate"])
+def test_a_user_known_without_any_secret_keeps_the_first_one_presented(model, declare):
+    if declare == "add_user":
+        model.add_user("alice", tenant_id="1")
+    else:
+        model.impersonate("alice", impersonator=None)
+    model.authenticate_secret(username="alice", api_key="key")
+    model.authenticate_secret(username="alice", api_key="key")
+    with pytest.raises(AuthenticationFailed, match="password is invalid"):
+        model.authenticate_secret(username="alice", password="pw")
 
 
 def test_the_tenant_named_on_first_login_becomes_the_users_tenant(model):
@@ -179,3 +213,18 @@ def test_impersonation_acts_as_the_user_and_remembers_the_impersonator(model, cl
     assert token.impersonator_id == admin.user_id
     assert token.methods == ("IMPERSONATION",)
     assert token.expires == clock.now() + 100
+
+
+def test_token_expiry_stops_at_the_last_date_at_the_end_of_the_clock(clock):
+    model = IdentityModel(clock, lambda: 2 * 86400.0)
+    clock.move_to(LATEST)
+    token = model.authenticate_secret(username="alice", password="pw")
+    impersonation = model.impersonate("bob", impersonator=token, expire_in=366 * 86400)
+    assert token.expires == impersonation.expires == LAST_DATE
+    assert isoformat_z(token.expires) == "9999-12-31T23:59:59.000000Z"
+    assert model.is_valid(token.id)
+
+
+def test_a_huge_lifetime_ends_on_the_last_date(clock):
+    model = IdentityModel(clock, lambda: 1e300)
+    assert model.authenticate_secret(username="alice", password="pw").expires == LAST_DATE

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
+from pytest_mimic.clock import LATEST
 from tests.identity.conftest import COMPUTE_PATH
 
 EXPIRES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -21,6 +22,17 @@ def apikey_body(username, api_key, **auth):
     return {
         "auth": {"RAX-KSKEY:apiKeyCredentials": {"username": username, "apiKey": api_key}, **auth}
     }
+
+
+def refused(auth_url, body):
+    """Post a login that must get Rackspace's 401; return its message."""
+    response = requests.post(f"{auth_url}/tokens", json=body, timeout=10)
+    assert response.status_code == 401, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    (fault,) = response.json().items()
+    assert fault[0] == "unauthorized"
+    assert fault[1]["code"] == 401
+    return fault[1]["message"]
 
 
 def login(auth_url, body):
@@ -73,8 +85,8 @@ def test_wrong_password_is_401_unauthorized(mimic_cloud, auth_url):
 
 def test_declared_user_logs_in_only_with_its_secret_and_into_its_tenant(identity, auth_url):
     identity.add_user("carol", api_key="k1", tenant_id="777")
-    wrong = requests.post(f"{auth_url}/tokens", json=apikey_body("carol", "k2"), timeout=10)
-    assert wrong.status_code == 401
+    refused(auth_url, apikey_body("carol", "k2"))
+    refused(auth_url, password_body("carol", "k1"))
     assert login(auth_url, apikey_body("carol", "k1"))["token"]["tenant"]["id"] == "777"
 
 
@@ -83,6 +95,35 @@ def test_unknown_user_is_registered_with_the_tenant_it_names(auth_url):
     assert access["token"]["tenant"] == {"id": "dave-tenant", "name": "dave-tenant"}
     again = requests.post(f"{auth_url}/tokens", json=password_body("dave", "other"), timeout=10)
     assert again.status_code == 401
+
+
+def test_a_user_registered_by_api_key_gets_401_for_any_password(auth_url):
+    """Whatever ran before: pyrax's retry of a refused key as a password must not get in."""
+    login(auth_url, apikey_body("zed", "key1"))
+    assert refused(auth_url, apikey_body("zed", "key2")) == "Username or api key is invalid"
+    assert refused(auth_url, password_body("zed", "key2", tenantId="zed")) == (
+        "Username or password is invalid"
+    )
+    refused(auth_url, password_body("zed", "anything"))
+    login(auth_url, apikey_body("zed", "key1"))
+
+
+def test_a_user_registered_by_password_gets_401_for_any_api_key(auth_url):
+    login(auth_url, password_body("yan", "pw"))
+    refused(auth_url, apikey_body("yan", "anything"))
+    refused(auth_url, apikey_body("yan", "pw"))
+    login(auth_url, password_body("yan", "pw"))
+
+
+def test_the_default_user_logs_in_with_its_password_and_its_api_key_in_any_order(
+    mimic_cloud, auth_url
+):
+    creds = mimic_cloud.credentials
+    login(auth_url, apikey_body(creds.username, creds.api_key))
+    login(auth_url, password_body(creds.username, creds.password))
+    login(auth_url, apikey_body(creds.username, creds.api_key))
+    refused(auth_url, apikey_body(creds.username, "wrong"))
+    refused(auth_url, password_body(creds.username, "wrong"))
 
 
 def test_token_credentials_give_a_new_token_for_the_same_tenant(default_access, auth_url):
@@ -293,6 +334,74 @@ def test_token_expires_after_its_lifetime_for_identity_and_services(
     fresh = login(auth_url, password_body("jack", "pw"))
     check = requests.get(f"{auth_url}/tokens/{token_id}", headers=auth_headers(fresh))
     assert check.status_code == 404
+
+
+# -- the end of the clock's range ------------------------------------------------------------
+
+
+def tick_to_the_end_of_the_clock(mimic_cloud):
+    """Freeze on a whole second, then ``POST /mimic/v1.1/tick`` exactly to ``LATEST``."""
+    mimic_cloud.clock.freeze()
+    mimic_cloud.clock.move_to(datetime(2030, 1, 1, tzinfo=UTC))
+    amount = LATEST - mimic_cloud.clock.now()
+    response = requests.post(
+        f"{mimic_cloud.base_url}/mimic/v1.1/tick", json={"amount": amount}, timeout=10
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["now"] == "9999-12-31T00:00:00.000000Z"
+
+
+def test_logins_after_a_tick_to_the_end_of_the_clock_expire_on_the_last_date(mimic_cloud, auth_url):
+    """A day-long token from 9999-12-31 would end in the year 10000; it ends a second
+    before instead, and the server keeps answering."""
+    tick_to_the_end_of_the_clock(mimic_cloud)
+    access = login(auth_url, password_body("zoe", "pw"))
+    assert access["token"]["expires"] == "9999-12-31T23:59:59.000Z"
+    validated = requests.get(
+        f"{auth_url}/tokens/{access['token']['id']}", headers=auth_headers(access), timeout=10
+    )
+    assert validated.json()["access"]["token"]["expires"] == "9999-12-31T23:59:59.000Z"
+    servers = mimic_cloud.url("compute") + "/servers"
+    assert requests.get(servers, headers=auth_headers(access), timeout=10).status_code == 200
+    a_year = 365 * 86400
+    body = {"RAX-AUTH:impersonation": {"user": {"username": "ivy"}, "expire-in-seconds": a_year}}
+    impersonation = requests.post(
+        f"{auth_url}/RAX-AUTH/impersonation-tokens", json=body, headers=auth_headers(access)
+    )
+    assert impersonation.status_code == 200, impersonation.text
+    assert impersonation.json()["access"]["token"]["expires"] == "9999-12-31T23:59:59.000Z"
+
+
+def test_a_tick_past_the_end_of_the_clock_is_400_and_logins_keep_working(mimic_cloud, auth_url):
+    tick_to_the_end_of_the_clock(mimic_cloud)
+    response = requests.post(
+        f"{mimic_cloud.base_url}/mimic/v1.1/tick", json={"amount": 1}, timeout=10
+    )
+    assert response.status_code == 400
+    assert "9999-12-31" in response.json()["badRequest"]["message"]
+    assert mimic_cloud.clock.now() == LATEST
+    login(auth_url, password_body("zoe", "pw"))
+
+
+@pytest.mark.parametrize("move", ["clock.advance", "time_travel.move_to"])
+def test_logins_after_a_python_move_to_the_end_of_the_clock_still_work(
+    mimic_cloud, auth_url, time_travel, move
+):
+    mimic_cloud.clock.freeze()
+    if move == "clock.advance":
+        mimic_cloud.clock.move_to(datetime(2030, 1, 1, tzinfo=UTC))
+        mimic_cloud.clock.advance(LATEST - mimic_cloud.clock.now())
+    else:
+        time_travel.move_to(LATEST)
+    assert mimic_cloud.clock.now() == LATEST
+    access = login(auth_url, password_body("zoe", "pw"))
+    assert access["token"]["expires"] == "9999-12-31T23:59:59.000Z"
+
+
+def test_a_lifetime_past_the_year_9999_ends_on_the_last_date(mimic_cloud, auth_url):
+    mimic_cloud.configure(token_lifetime=1e12)
+    access = login(auth_url, password_body("zoe", "pw"))
+    assert access["token"]["expires"] == "9999-12-31T23:59:59.000Z"
 
 
 def test_check_tokens_off_lets_expired_tokens_through(mimic_cloud, default_access, time_travel):

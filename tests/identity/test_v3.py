@@ -7,6 +7,7 @@ import re
 import pytest
 import requests
 
+from pytest_mimic.clock import LATEST
 from tests.identity.conftest import COMPUTE_PATH
 
 EXPIRES_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -124,6 +125,25 @@ def test_v3_and_v2_share_users(auth_url, auth_v3_url):
     issue(auth_v3_url, password_auth("tom", "pw"))
     body = {"auth": {"passwordCredentials": {"username": "tom", "password": "other"}}}
     assert requests.post(f"{auth_url}/tokens", json=body, timeout=10).status_code == 401
+
+
+def test_a_user_registered_by_api_key_gets_401_for_any_v3_password(auth_url, auth_v3_url):
+    body = {"auth": {"RAX-KSKEY:apiKeyCredentials": {"username": "uma", "apiKey": "key"}}}
+    assert requests.post(f"{auth_url}/tokens", json=body, timeout=10).status_code == 200
+    response = requests.post(
+        f"{auth_v3_url}/auth/tokens", json=password_auth("uma", "anything"), timeout=10
+    )
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert (error["code"], error["title"]) == (401, "Unauthorized")
+
+
+def test_expires_at_stops_on_the_last_date_at_the_end_of_the_clock(mimic_cloud, auth_v3_url):
+    mimic_cloud.clock.freeze()
+    mimic_cloud.clock.move_to(LATEST)
+    _, token = issue(auth_v3_url, password_auth("vic", "pw"))
+    assert token["issued_at"] == "9999-12-31T00:00:00.000000Z"
+    assert token["expires_at"] == "9999-12-31T23:59:59.000000Z"
 
 
 @pytest.mark.parametrize("method", ["totp", "application_credential"])

@@ -94,8 +94,9 @@ class IdentityBase(RoutedService):
     ) -> User:
         """Declare a user up front (or add a secret or tenant to a known one).
 
-        From then on only the given secrets log ``username`` in; a secret left ``None`` is
-        set by the first login that presents one.
+        From then on only the given secrets log ``username`` in: a user declared with a
+        password only gets 401 for any API key, and the other way round. A user declared
+        with no secret at all takes the first one a login presents.
         """
         return self.model.add_user(
             username,

@@ -2,8 +2,12 @@
 
 Zero configuration, as in the original Mimic, but consistent: an unknown username is
 registered on its first login with the secret it used (and the tenant it named, or a new
-one); from then on only that secret works, so a test can provoke the 401 that clients'
-fallback and error paths depend on. Declared users (``add_user``) behave the same way.
+one); from then on only that secret works. A login with the other kind of secret (a
+password for a user registered by API key, or the reverse) is refused too, instead of
+registering it: otherwise whether "wrong key gives 401" held would depend on which test
+ran first, and pyrax, which retries a refused key as a password, would always get in.
+Declared users (``add_user``) log in with exactly the secrets declared; one declared with
+none keeps the first secret a login presents, as an unknown user does.
 
 Time comes only from the ``Clock`` given to the model. Every public mutator checks
 everything first and changes state last, so a refused request leaves nothing behind.
@@ -14,6 +18,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from pytest_mimic.clock import clamp
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -81,7 +87,8 @@ class Token:
     """An issued token, always scoped to one tenant.
 
     ``methods`` is how the user proved who they are (``PASSWORD``, ``APIKEY``...);
-    ``impersonator_id`` is the user who asked for an impersonation token.
+    ``impersonator_id`` is the user who asked for an impersonation token. ``expires`` is
+    ``issued`` plus the lifetime, but never later than ``clock.LAST_DATE``.
     """
 
     id: str
@@ -146,7 +153,8 @@ class IdentityModel:
     ) -> User:
         """Declare a user, or change a known one: set the given secrets and add the tenant.
 
-        A new user without ``tenant_id`` gets a fresh tenant of its own.
+        A new user without ``tenant_id`` gets a fresh tenant of its own. A user declared
+        without any secret takes the first one a login presents, as an unknown user does.
         """
         user = self.find_user(username)
         if tenant_id is not None:
@@ -189,9 +197,11 @@ class IdentityModel:
     ) -> Token:
         """Log in with a password or an API key (exactly one), registering unknown usernames.
 
-        A known user must present the secret it was registered with; if it has none of that
-        kind yet, the first one presented is kept. ``tenantId`` equal to the username is taken
-        as the user's default tenant, because pyrax's password fallback sends exactly that.
+        A known user must present the secret it has of that kind; without one, the login is
+        refused (declare it with ``add_user``). Only a user with no secret at all (declared
+        without one, or met through impersonation) keeps the first secret presented.
+        ``tenantId`` equal to the username is taken as the user's default tenant, because
+        pyrax's password fallback sends exactly that.
         """
         if (password is None) == (api_key is None):
             raise ValueError("give exactly one of password and api_key")
@@ -204,14 +214,12 @@ class IdentityModel:
             return self._register(username, password, api_key, tenant_id, tenant_name, method)
         stored = user.password if password is not None else user.api_key
         given = password if password is not None else api_key
-        if stored is not None and stored != given:
+        unclaimed = user.password is None and user.api_key is None
+        if stored != given and not unclaimed:
             raise AuthenticationFailed(f"Username or {kind} is invalid")
         tenant = self._tenant_for(user, tenant_id, tenant_name)
-        if stored is None:
-            if password is not None:
-                user.password = password
-            else:
-                user.api_key = api_key
+        if unclaimed:
+            user.password, user.api_key = password, api_key
         return self._issue(user, tenant, (method,))
 
     def authenticate_token(
@@ -366,7 +374,7 @@ class IdentityModel:
             user_id=user.id,
             tenant_id=tenant.id,
             issued=now,
-            expires=now + (self._lifetime() if lifetime is None else lifetime),
+            expires=clamp(now + (self._lifetime() if lifetime is None else lifetime)),
             methods=tuple(methods),
             impersonator_id=impersonator,
         )

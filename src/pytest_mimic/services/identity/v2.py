@@ -44,7 +44,7 @@ CREDENTIAL_KEYS = (PASSWORD_KEY, APIKEY_KEY, TOKEN_KEY)
 CREDENTIAL_TYPES = {PASSWORD_KEY: "password", APIKEY_KEY: "apikey", TOKEN_KEY: "token"}
 
 IMPERSONATION_KEY = "RAX-AUTH:impersonation"
-#: Longest impersonation a request may ask for; keeps expiry dates printable.
+#: Longest impersonation a request may ask for (366 days); longer is a 400.
 MAX_IMPERSONATION_SECONDS = 366 * 24 * 3600
 
 
