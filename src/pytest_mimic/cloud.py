@@ -28,6 +28,7 @@ from pytest_mimic.faults import (
     ResetConnection,
     Respond,
 )
+from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal
 from pytest_mimic.patching import Patcher
@@ -86,6 +87,7 @@ class MimicCloud:
         port: int = 0,
         config: CloudConfig | None = None,
         services: Iterable[ServiceFactory] | None = None,
+        keep_alive: bool = True,
     ) -> None:
         self.clock = Clock()
         self.journal = Journal()
@@ -99,8 +101,9 @@ class MimicCloud:
         self.dispatcher = Dispatcher(
             lambda: self._services, self.faults, self.journal, self.clock, self._root_text
         )
-        self.server = MimicServer(self.dispatcher, host, port)
+        self.server = MimicServer(self.dispatcher, host, port, keep_alive=keep_alive)
         self._patcher = Patcher()
+        self._in_process: InProcessTransport | None = None
         self.register(ControlService)
         self.register(ExternalServices)
         for factory in installed_services() if services is None else services:
@@ -130,6 +133,7 @@ class MimicCloud:
 
     def stop(self) -> None:
         """Undo any test patches, end injected hangs and stop serving."""
+        self._stop_in_process()
         self._patcher.undo()
         self.dispatcher.release_hangs()
         self.server.stop()
@@ -168,8 +172,13 @@ class MimicCloud:
 
     # -- per-test bracket ------------------------------------------------------------
 
-    def begin_test(self) -> None:
-        """Reset, start if needed, and point the client environment at this cloud."""
+    def begin_test(self, *, transport: str = "socket") -> None:
+        """Reset, start if needed, and point the client environment at this cloud.
+
+        ``transport="in-process"`` also serves this test's ``requests`` calls to the cloud
+        without a socket (see ``in_process``).
+        """
+        check_transport(transport)
         self.start()
         self.reset()
         for name in _CONFLICTING_ENV:
@@ -177,21 +186,58 @@ class MimicCloud:
         for name, value in self.environment().items():
             self._patcher.setenv(name, value)
         let_responses_pass(self.base_url)
+        if transport == "in-process":
+            self._start_in_process()
 
     def end_test(self) -> None:
         """Restore everything ``begin_test`` and ``patch_endpoint`` changed, then ``check()``."""
+        self._stop_in_process()
         self._patcher.undo()
         self.dispatcher.release_hangs()
         self.check()
 
     @contextmanager
-    def test(self) -> Iterator[MimicCloud]:
+    def test(self, *, transport: str = "socket") -> Iterator[MimicCloud]:
         """``begin_test()`` ... ``end_test()`` as a context manager."""
-        self.begin_test()
+        self.begin_test(transport=transport)
         try:
             yield self
         finally:
             self.end_test()
+
+    @contextmanager
+    def in_process(self) -> Iterator[MimicCloud]:
+        """Serve ``requests`` calls to this cloud in the calling thread, with no socket.
+
+        The same dispatcher, fault engine, journal and clock answer them; clients that do
+        not use ``requests`` (boto3, other processes) keep using the server. TCP faults
+        raise what ``requests`` would raise (see ``pytest_mimic.inprocess``).
+        """
+        started = self._start_in_process()
+        try:
+            yield self
+        finally:
+            if started:
+                self._stop_in_process()
+
+    @property
+    def transport(self) -> str:
+        """``"in-process"`` while ``requests`` calls are served without a socket."""
+        active = self._in_process is not None and self._in_process.active
+        return "in-process" if active else "socket"
+
+    def _start_in_process(self) -> bool:
+        self.start()
+        if self._in_process is not None and self._in_process.active:
+            return False
+        self._in_process = InProcessTransport(self.dispatcher, self.base_url)
+        self._in_process.start()
+        return True
+
+    def _stop_in_process(self) -> None:
+        if self._in_process is not None:
+            self._in_process.stop()
+            self._in_process = None
 
     def check(self) -> None:
         """Raise ``MimicServerError`` if a service failed on a request since the last reset."""

@@ -32,7 +32,13 @@ from pytest_mimic.faults import (
     Respond,
 )
 from pytest_mimic.journal import Call, Journal, clip
-from pytest_mimic.services.base import BEHAVIORS_KEY, Operation, Service, json_response
+from pytest_mimic.services.base import (
+    BEHAVIORS_KEY,
+    Operation,
+    Service,
+    base_url,
+    json_response,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -46,17 +52,28 @@ log = logging.getLogger("pytest_mimic")
 
 #: Bodies over this size are refused before they are read into memory.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+_BODYLESS = frozenset({204, 304})
+
+
+#: Set by a transport that knows the client's read timeout (the in-process one): injected
+#: latency and hangs then last no longer than the client would wait.
+CLIENT_TIMEOUT_KEY = "pytest_mimic.client_timeout"
+#: Set by the dispatcher when the client's timeout ran out before injected latency did.
+TIMED_OUT_KEY = "pytest_mimic.timed_out"
 
 
 class DropConnection(BaseException):
     """Raised through Werkzeug (which only catches ``Exception``) to drop the connection.
 
-    The server's request handler catches it; ``reset`` chooses an RST over a plain close.
+    The transport catches it: ``reset`` chooses an RST over a plain close; ``hung`` says the
+    connection was held without an answer first (the in-process transport turns that into
+    the client's read timeout when the client would have given up).
     """
 
-    def __init__(self, *, reset: bool) -> None:
-        super().__init__("reset" if reset else "close")
+    def __init__(self, *, reset: bool, hung: bool = False) -> None:
+        super().__init__("reset" if reset else "hang" if hung else "close")
         self.reset = reset
+        self.hung = hung
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,8 @@ class Dispatcher:
         self.generation = 0
         self.errors: list[ServerError] = []
         self._release = threading.Event()
+        self._routed: list[tuple[str, Service]] = []
+        self._routed_count = -1
 
     @contextmanager
     def new_generation(self) -> Iterator[None]:
@@ -113,18 +132,36 @@ class Dispatcher:
 
     def find(self, path: str) -> Service | None:
         """The service whose prefix is the longest match for ``path``."""
-        best: Service | None = None
-        for service in self._services():
-            prefix = service.prefix.rstrip("/")
-            if (path == prefix or path.startswith(prefix + "/")) and (
-                best is None or len(prefix) > len(best.prefix.rstrip("/"))
-            ):
-                best = service
-        return best
+        for prefix, service in self._prefixes():
+            if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+                return service
+        return None
+
+    def _prefixes(self) -> list[tuple[str, Service]]:
+        """``(prefix, service)``, longest prefix first; rebuilt when services are added."""
+        services = self._services()
+        if len(services) != self._routed_count:
+            table = [(service.prefix.rstrip("/"), service) for service in services]
+            table.sort(key=lambda item: len(item[0]), reverse=True)
+            self._routed = table
+            self._routed_count = len(services)
+        return self._routed
 
     def __call__(self, environ: WSGIEnvironment, start_response: Any) -> Any:
         response = self.dispatch(environ)
-        return response(environ, start_response)
+        # Werkzeug's Response.__call__ re-validates every header on the way out; ours are
+        # built by Werkzeug already, so they go out as they are, with an exact length.
+        body = response.get_data()
+        code = response.status_code
+        headers = response.headers.to_wsgi_list()
+        if code in _BODYLESS or code < 200:
+            body = b""
+        elif "Content-Length" not in response.headers:
+            headers.append(("Content-Length", str(len(body))))
+        start_response(response.status, headers)
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return []
+        return [body]
 
     def dispatch(self, environ: WSGIEnvironment) -> Response:
         """Serve one request (may raise ``DropConnection``)."""
@@ -192,15 +229,25 @@ class Dispatcher:
         action = decision.action
         if isinstance(action, Respond):
             return _injected_response(service, action, request)
+        timeout: float | None = request.environ.get(CLIENT_TIMEOUT_KEY)
         if isinstance(action, Delay):
-            real_sleep(action.seconds)
+            if timeout is not None and timeout < action.seconds:
+                request.environ[TIMED_OUT_KEY] = True
+                real_sleep(timeout)
+            else:
+                real_sleep(action.seconds)
         elif isinstance(action, Behave):
             request.environ.setdefault(BEHAVIORS_KEY, []).append(action)
         elif isinstance(action, ResetConnection | CloseConnection | Hang):
+            hung = isinstance(action, Hang)
             if isinstance(action, Hang):
-                self._release.wait(action.seconds)
+                seconds = action.seconds
+                if timeout is not None and timeout < seconds:
+                    request.environ[TIMED_OUT_KEY] = True
+                    seconds = timeout
+                self._release.wait(seconds)
             self._finish(operation, request, path, None, started, generation, decision)
-            raise DropConnection(reset=isinstance(action, ResetConnection))
+            raise DropConnection(reset=isinstance(action, ResetConnection), hung=hung)
         return None
 
     def _crash(self, service: Service, request: Request, path: str, body: bytes) -> Response:
@@ -226,9 +273,7 @@ class Dispatcher:
 
     def _unrouted(self, request: Request, path: str, started: float, generation: int) -> Response:
         if path == "/" and request.method in {"GET", "HEAD"}:
-            response = Response(
-                self._root_text(request.host_url.rstrip("/")), mimetype="text/plain"
-            )
+            response = Response(self._root_text(base_url(request)), mimetype="text/plain")
         else:
             response = json_response(
                 {"itemNotFound": {"message": f"No fake service serves {path}.", "code": 404}}, 404
@@ -264,7 +309,8 @@ class Dispatcher:
         with self.lock:
             if generation == self.generation:
                 self._journal.record(call)
-        log.info("%s", call.describe())
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s", call.describe())
         if response is None:
             return Response(status=204)
         return response

@@ -2,7 +2,8 @@
 
 Fixtures, by scope: ``mimic_listen_address`` (session) -> ``mimic_config`` (session) ->
 ``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
-``mimic_cloud`` (function: fresh state, client environment, server-error check) ->
+``mimic_cloud`` (function: fresh state, client environment, server-error check; its
+transport from ``mimic_transport``) ->
 ``time_travel`` (function), plus ``mimic_stub`` (function: a pytest-httpserver stub listed in
 the service catalog). Each can be overridden in a ``conftest.py``.
 """
@@ -17,6 +18,7 @@ import pytest
 from pytest_mimic.clock import TimeTravel
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig
+from pytest_mimic.inprocess import TRANSPORTS, check_transport
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
@@ -53,6 +55,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+    group.addoption(
+        "--mimic-transport",
+        default=None,
+        choices=TRANSPORTS,
+        help="how requests-based clients reach the fake (ini mimic_transport)",
+    )
+    parser.addini(
+        "mimic_transport",
+        "'socket' (default), or 'in-process': requests-based clients reach the fake "
+        "through responses, without a socket",
+        default="socket",
+    )
     parser.addini(
         "mimic_endpoints",
         "settings to point at the fake for each test, one per line: "
@@ -60,6 +74,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="linelist",
         default=[],
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a bad ``mimic_transport`` before any test runs."""
+    try:
+        _configured_transport(config)
+    except ValueError as error:
+        raise pytest.UsageError(f"pytest-mimic: mimic_transport ini option: {error}") from None
+
+
+def _configured_transport(config: pytest.Config) -> str:
+    chosen = config.getoption("mimic_transport", None) or str(config.getini("mimic_transport"))
+    return check_transport(chosen.strip())
+
+
+@pytest.fixture
+def mimic_transport(pytestconfig: pytest.Config) -> str:
+    """How this test's ``requests`` calls reach the fake: ``"socket"`` or ``"in-process"``.
+
+    Defaults to ``--mimic-transport`` or the ``mimic_transport`` ini option; override it in
+    a ``conftest.py``, or parametrize it, to choose per module, class or test.
+    """
+    return _configured_transport(pytestconfig)
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +148,10 @@ def mimic_session_cloud(
 
 @pytest.fixture
 def mimic_cloud(
-    request: pytest.FixtureRequest, mimic_session_cloud: MimicCloud, pytestconfig: pytest.Config
+    request: pytest.FixtureRequest,
+    mimic_session_cloud: MimicCloud,
+    pytestconfig: pytest.Config,
+    mimic_transport: str,
 ) -> Iterator[MimicCloud]:
     """A fresh fake cloud for this test.
 
@@ -120,10 +160,11 @@ def mimic_cloud(
     ``OS_REGION_NAME``, ``AWS_ENDPOINT_URL_SQS``, AWS credentials and ``NO_PROXY`` point at
     it (plus the ``mimic_endpoints`` ini settings). After it: all of that is restored, and
     an exception inside a fake service fails the test with the request that caused it.
+    With ``mimic_transport`` ``"in-process"``, ``requests`` calls skip the socket.
     Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``.
     """
     cloud = mimic_session_cloud
-    cloud.begin_test()
+    cloud.begin_test(transport=mimic_transport)
     request.node.stash[_CLOUD_KEY] = cloud
     try:
         for line in pytestconfig.getini("mimic_endpoints"):

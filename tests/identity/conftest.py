@@ -58,13 +58,13 @@ def identity_session_cloud(mimic_config: CloudConfig):
 
 
 @pytest.fixture
-def mimic_cloud(identity_session_cloud):
+def mimic_cloud(identity_session_cloud, mimic_transport):
     """Overrides the plugin's fixture in this directory with the Identity-only cloud.
 
-    Same bracket as the plugin's (reset, client environment, server-error check), so
-    ``time_travel`` and everything else behave as they do for users.
+    Same bracket as the plugin's (reset, client environment, server-error check, transport),
+    so ``time_travel`` and everything else behave as they do for users.
     """
-    with identity_session_cloud.test() as cloud:
+    with identity_session_cloud.test(transport=mimic_transport) as cloud:
         yield cloud
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import abc
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -271,6 +272,7 @@ class RoutedService(Service):
     }
 
     _url_map: ClassVar[Map]
+    _paths: ClassVar[MapAdapter]
     _handlers: ClassVar[dict[str, tuple[str, bool]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -283,17 +285,17 @@ class RoutedService(Service):
                     handlers[op_name] = (attribute, auth)
                     rules.append(Rule(path, methods=list(methods), endpoint=op_name))
         cls._url_map = Map(rules, strict_slashes=False, merge_slashes=False)
+        # Binding to each request's environ parses its host for host-matching rules, which
+        # services do not use; one adapter, bound once, matches paths for every request.
+        cls._paths = cls._url_map.bind("localhost")
         cls._handlers = handlers
-
-    def _adapter(self, request: Request) -> MapAdapter:
-        return self._url_map.bind_to_environ(request.environ)
 
     def _match(self, request: Request) -> tuple[str, _Match]:
         cached = request.environ.get(_MATCH_KEY)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         try:
-            endpoint, arguments = self._adapter(request).match()
+            endpoint, arguments = self._paths.match(request.path, request.method)
         except HTTPException as error:
             result: tuple[str, _Match] = ("unknown", _Match("", {}, False, error))
         else:
@@ -393,9 +395,27 @@ def base_url(request: Request) -> str:
     """Scheme, host and port as the client addressed us, without a trailing slash.
 
     Every URL a service returns starts with this, so clients that follow links stay on
-    whatever host and port reached the fake.
+    whatever host and port reached the fake. Computed once per request: Werkzeug's
+    ``host_url`` re-parses the host (IDNA, percent-decoding) on every use.
     """
-    return request.host_url.rstrip("/")
+    environ = request.environ
+    cached: str | None = environ.get(_BASE_URL_KEY)
+    if cached is None:
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        if host and _PLAIN_HOST.fullmatch(host):
+            default_port = ":443" if scheme == "https" else ":80"
+            if host.endswith(default_port):
+                host = host[: -len(default_port)]
+            cached = f"{scheme}://{host}"
+        else:  # no Host header, or an unusual one: let Werkzeug apply its rules
+            cached = request.host_url.rstrip("/")
+        environ[_BASE_URL_KEY] = cached
+    return cached
+
+
+_BASE_URL_KEY = "pytest_mimic.base_url"
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
 
 
 def parse_json_body(request: Request, *, required: bool = True) -> Any:
