@@ -104,6 +104,7 @@ class MimicCloud:
         self.server = MimicServer(self.dispatcher, host, port, keep_alive=keep_alive)
         self._patcher = Patcher()
         self._in_process: InProcessTransport | None = None
+        self._environment: tuple[tuple[Any, ...], dict[str, str]] | None = None
         self.register(ControlService)
         self.register(ExternalServices)
         for factory in installed_services() if services is None else services:
@@ -319,6 +320,13 @@ class MimicCloud:
 
     def environment(self) -> dict[str, str]:
         """The variables ``begin_test`` sets so unmodified clients find this cloud."""
+        # Computed for every test; the inputs rarely change, so the answer is kept.
+        key = (self.base_url, self._config, len(self._services), os.environ.get("NO_PROXY"))
+        if self._environment is None or self._environment[0] != key:
+            self._environment = (key, self._compute_environment())
+        return dict(self._environment[1])
+
+    def _compute_environment(self) -> dict[str, str]:
         creds = self.credentials
         env = {"OS_AUTH_URL": self._url_or("auth", "")}
         env |= {

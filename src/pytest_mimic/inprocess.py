@@ -27,14 +27,12 @@ from http.client import RemoteDisconnected
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from urllib3 import HTTPHeaderDict
-from urllib3.exceptions import ProtocolError
-
 from pytest_mimic.dispatch import CLIENT_TIMEOUT_KEY, TIMED_OUT_KEY, DropConnection
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
     from requests import PreparedRequest
+    from urllib3 import HTTPHeaderDict
 
 __all__ = ["TRANSPORTS", "InProcessTransport", "check_transport"]
 
@@ -132,6 +130,8 @@ class InProcessTransport:
                 request=request,
             )
         status, headers = captured
+        from urllib3 import HTTPHeaderDict  # imported late: only in-process tests need it
+
         # A multi-valued mapping: a dict would lose repeated headers.
         answer = HTTPHeaderDict()
         for name, value in headers:
@@ -144,6 +144,7 @@ def _connection_error(
 ) -> Exception:
     """What ``requests`` raises when the network does what ``drop`` describes."""
     import requests
+    from urllib3.exceptions import ProtocolError
 
     if drop.hung and timed_out and timeout is not None:
         return requests.ReadTimeout(
