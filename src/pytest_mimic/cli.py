@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import signal
 import sys
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pytest_mimic.clock import real_sleep
 from pytest_mimic.cloud import MimicCloud, is_loopback
+from pytest_mimic.server import IDLE_TIMEOUT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,8 +38,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"port to listen on (default $PORT or {DEFAULT_PORT}; 0 picks a free one)",
     )
+    serve.add_argument(
+        "--no-keep-alive",
+        dest="keep_alive",
+        action="store_false",
+        help="close every connection after its response (default: HTTP/1.1 keep-alive)",
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=_positive_seconds,
+        default=IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds an idle kept-alive connection stays open (default {IDLE_TIMEOUT:g})",
+    )
     serve.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
+    return seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,10 +75,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError:
             print(f"pytest-mimic: $PORT must be a number, not {raw!r}", file=sys.stderr)
             return 2
-    return serve(args.host, port, verbose=args.verbose)
+    return serve(
+        args.host,
+        port,
+        verbose=args.verbose,
+        keep_alive=args.keep_alive,
+        idle_timeout=args.idle_timeout,
+    )
 
 
-def serve(host: str, port: int, *, verbose: bool = False) -> int:
+def serve(
+    host: str,
+    port: int,
+    *,
+    verbose: bool = False,
+    keep_alive: bool = True,
+    idle_timeout: float = IDLE_TIMEOUT,
+) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -73,7 +111,7 @@ def serve(host: str, port: int, *, verbose: bool = False) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    cloud = MimicCloud(host=host, port=port)
+    cloud = MimicCloud(host=host, port=port, keep_alive=keep_alive, idle_timeout=idle_timeout)
     try:
         cloud.start()
     except OSError as error:

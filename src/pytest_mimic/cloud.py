@@ -32,7 +32,7 @@ from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal
 from pytest_mimic.patching import Patcher
-from pytest_mimic.server import MimicServer
+from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
 from pytest_mimic.services.external import ExternalServices
 
@@ -88,6 +88,7 @@ class MimicCloud:
         config: CloudConfig | None = None,
         services: Iterable[ServiceFactory] | None = None,
         keep_alive: bool = True,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         self.clock = Clock()
         self.journal = Journal()
@@ -101,7 +102,9 @@ class MimicCloud:
         self.dispatcher = Dispatcher(
             lambda: self._services, self.faults, self.journal, self.clock, self._root_text
         )
-        self.server = MimicServer(self.dispatcher, host, port, keep_alive=keep_alive)
+        self.server = MimicServer(
+            self.dispatcher, host, port, keep_alive=keep_alive, idle_timeout=idle_timeout
+        )
         self._patcher = Patcher()
         self._in_process: InProcessTransport | None = None
         self._environment: tuple[tuple[Any, ...], dict[str, str]] | None = None

@@ -10,6 +10,7 @@ the service catalog). Each can be overridden in a ``conftest.py``.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from pytest_mimic.clock import TimeTravel
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
+from pytest_mimic.server import IDLE_TIMEOUT
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
@@ -68,6 +70,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="socket",
     )
     parser.addini(
+        "mimic_keep_alive",
+        "keep HTTP/1.1 connections open between requests (false: close after each answer)",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "mimic_idle_timeout",
+        "seconds an idle kept-alive connection stays open",
+        default=str(IDLE_TIMEOUT),
+    )
+    parser.addini(
         "mimic_endpoints",
         "settings to point at the fake for each test, one per line: "
         "'package.module:NAME = auth' or 'package.module:NAME[key] = compute'",
@@ -77,11 +90,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse a bad ``mimic_transport`` before any test runs."""
+    """Refuse bad ``mimic_transport`` and ``mimic_idle_timeout`` values before any test runs."""
     try:
         _configured_transport(config)
     except ValueError as error:
         raise pytest.UsageError(f"pytest-mimic: mimic_transport ini option: {error}") from None
+    _idle_timeout(config)
+
+
+def _idle_timeout(config: pytest.Config) -> float:
+    raw = str(config.getini("mimic_idle_timeout")).strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise pytest.UsageError(
+            f"pytest-mimic: mimic_idle_timeout must be a positive number of seconds, not {raw!r}"
+        )
+    return seconds
 
 
 def _configured_transport(config: pytest.Config) -> str:
@@ -129,11 +156,17 @@ def mimic_config(pytestconfig: pytest.Config) -> CloudConfig:
 
 @pytest.fixture(scope="session")
 def mimic_session_cloud(
-    mimic_listen_address: tuple[str, int], mimic_config: CloudConfig
+    mimic_listen_address: tuple[str, int], mimic_config: CloudConfig, pytestconfig: pytest.Config
 ) -> Iterator[MimicCloud]:
     """The session's running cloud; prefer ``mimic_cloud``, which resets it per test."""
     host, port = mimic_listen_address
-    cloud = MimicCloud(host=host, port=port, config=mimic_config)
+    cloud = MimicCloud(
+        host=host,
+        port=port,
+        config=mimic_config,
+        keep_alive=bool(pytestconfig.getini("mimic_keep_alive")),
+        idle_timeout=_idle_timeout(pytestconfig),
+    )
     try:
         cloud.start()
     except OSError as error:

@@ -113,3 +113,51 @@ def test_a_taken_port_exits_with_a_message_not_a_traceback():
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_without_keep_alive_closes_every_connection():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0", "--no-keep-alive"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        base = proc.stdout.readline().split()[-1]
+        with requests.Session() as http:
+            answers = [http.get(base + "/", timeout=5) for _ in range(2)]
+        assert [a.headers["Connection"] for a in answers] == ["close", "close"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        proc.stdout.close()
+
+
+def test_serve_keeps_connections_alive_by_default():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0", "--idle-timeout", "5"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        base = proc.stdout.readline().split()[-1]
+        with requests.Session() as http:
+            answer = http.get(base + "/", timeout=5)
+        assert "Connection" not in answer.headers  # HTTP/1.1: kept open by default
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        proc.stdout.close()
+
+
+def test_a_bad_idle_timeout_is_refused_with_a_message():
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0", "--idle-timeout", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert "--idle-timeout: must be a positive number of seconds, not '0'" in result.stderr

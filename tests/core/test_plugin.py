@@ -209,3 +209,29 @@ def _project_root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2]
+
+
+def test_keep_alive_can_be_switched_off_in_the_ini(pytester):
+    pytester.makeini("[pytest]\nmimic_keep_alive = false\nmimic_idle_timeout = 5\n")
+    pytester.makepyfile(
+        """
+        import requests
+
+        def test_closed(mimic_cloud):
+            with requests.Session() as http:
+                assert http.get(mimic_cloud.auth_url).headers["Connection"] == "close"
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3", "nan"])
+def test_a_bad_idle_timeout_in_the_ini_stops_the_run(pytester, value):
+    pytester.makeini(f"[pytest]\nmimic_idle_timeout = {value}\n")
+    pytester.makepyfile("def test_never(mimic_cloud):\n    pass\n")
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*mimic_idle_timeout must be a positive number*{value!r}*"])
