@@ -138,6 +138,10 @@ def matches(pattern: AttributePattern, value: Any) -> bool:
     return bool(pattern == value)
 
 
+def _compile(pattern: Any) -> Any:
+    return re.compile(pattern) if isinstance(pattern, str) else pattern
+
+
 @dataclass(eq=False)
 class FaultRule:
     """Match criteria plus what to do, how often.
@@ -163,8 +167,14 @@ class FaultRule:
     source: str = "python"
     hits: int = 0
     _cycle: Iterator[Action] | None = field(default=None, repr=False)
+    _compiled: tuple[Any, dict[str, Any]] = field(default=(None, {}), repr=False)
 
     def __post_init__(self) -> None:
+        # Patterns are compiled once: the engine asks every rule about every request.
+        self._compiled = (
+            _compile(self.operation),
+            {key: _compile(pattern) for key, pattern in self.attributes.items()},
+        )
         given = [self.action is not None, self.sequence is not None, self.decide is not None]
         if sum(given) != 1:
             raise ValueError("a FaultRule needs exactly one of action, sequence or decide")
@@ -186,12 +196,11 @@ class FaultRule:
         """Whether the criteria match ``operation`` (ignoring ``times``)."""
         if self.service is not None and self.service != operation.service:
             return False
-        if self.operation is not None and not matches(self.operation, operation.name):
+        name_pattern, patterns = self._compiled
+        if name_pattern is not None and not matches(name_pattern, operation.name):
             return False
-        return all(
-            matches(pattern, operation.attributes.get(key))
-            for key, pattern in self.attributes.items()
-        )
+        attributes = operation.attributes
+        return all(matches(pattern, attributes.get(key)) for key, pattern in patterns.items())
 
     def take(self, operation: Operation) -> Action | None:
         """The action for ``operation`` if this rule fires, counting the hit."""

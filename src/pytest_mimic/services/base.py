@@ -248,6 +248,7 @@ class _Match:
 
 
 _MATCH_KEY = "pytest_mimic.match"
+_ROUTE_CACHE_SIZE = 4096
 
 
 class RoutedService(Service):
@@ -273,6 +274,7 @@ class RoutedService(Service):
 
     _url_map: ClassVar[Map]
     _paths: ClassVar[MapAdapter]
+    _recent_routes: ClassVar[dict[tuple[str, str], tuple[str, _Match]]]
     _handlers: ClassVar[dict[str, tuple[str, bool]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -289,18 +291,27 @@ class RoutedService(Service):
         # services do not use; one adapter, bound once, matches paths for every request.
         cls._paths = cls._url_map.bind("localhost")
         cls._handlers = handlers
+        # Clients poll the same URLs (a server's status, a queue); matching is the costliest
+        # step of routing, so recent answers are kept. Cleared when full: memory stays bounded.
+        cls._recent_routes = {}
 
     def _match(self, request: Request) -> tuple[str, _Match]:
         cached = request.environ.get(_MATCH_KEY)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        try:
-            endpoint, arguments = self._paths.match(request.path, request.method)
-        except HTTPException as error:
-            result: tuple[str, _Match] = ("unknown", _Match("", {}, False, error))
-        else:
-            attribute, auth = self._handlers[str(endpoint)]
-            result = (str(endpoint), _Match(attribute, dict(arguments), auth))
+        key = (request.method, request.path)
+        result = self._recent_routes.get(key)
+        if result is None:
+            try:
+                endpoint, arguments = self._paths.match(key[1], key[0])
+            except HTTPException as error:
+                result = ("unknown", _Match("", {}, False, error))
+            else:
+                attribute, auth = self._handlers[str(endpoint)]
+                result = (str(endpoint), _Match(attribute, dict(arguments), auth))
+            if len(self._recent_routes) >= _ROUTE_CACHE_SIZE:
+                self._recent_routes.clear()
+            self._recent_routes[key] = result
         request.environ[_MATCH_KEY] = result
         return result
 
