@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from types import FrameType
 
 DEFAULT_PORT = 8900
+#: Calls ``serve`` keeps in its journal: nothing resets a standalone server between tests.
+DEFAULT_JOURNAL_SIZE = 1000
 #: How often the foreground loop looks for a stop signal (a signal also cuts a sleep short).
 STOP_POLL_SECONDS = 0.05
 
@@ -51,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"seconds an idle kept-alive connection stays open (default {IDLE_TIMEOUT:g})",
     )
+    serve.add_argument(
+        "--journal-size",
+        type=_positive_count,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="CALLS",
+        help="calls the journal keeps, oldest dropped first; memory stays bounded "
+        f"(default {DEFAULT_JOURNAL_SIZE}; POST /mimic/v1.1/reset empties it)",
+    )
     serve.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser
 
@@ -63,6 +73,16 @@ def _positive_seconds(text: str) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
     return seconds
+
+
+def _positive_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verbose=args.verbose,
         keep_alive=args.keep_alive,
         idle_timeout=args.idle_timeout,
+        journal_size=args.journal_size,
     )
 
 
@@ -91,6 +112,7 @@ def serve(
     verbose: bool = False,
     keep_alive: bool = True,
     idle_timeout: float = IDLE_TIMEOUT,
+    journal_size: int = DEFAULT_JOURNAL_SIZE,
 ) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     logging.basicConfig(
@@ -111,7 +133,13 @@ def serve(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    cloud = MimicCloud(host=host, port=port, keep_alive=keep_alive, idle_timeout=idle_timeout)
+    cloud = MimicCloud(
+        host=host,
+        port=port,
+        keep_alive=keep_alive,
+        idle_timeout=idle_timeout,
+        journal_size=journal_size,
+    )
     try:
         cloud.start()
     except OSError as error:

@@ -89,9 +89,10 @@ class MimicCloud:
         services: Iterable[ServiceFactory] | None = None,
         keep_alive: bool = True,
         idle_timeout: float = IDLE_TIMEOUT,
+        journal_size: int | None = None,
     ) -> None:
         self.clock = Clock()
-        self.journal = Journal()
+        self.journal = Journal(maxlen=journal_size)
         self.faults = FaultEngine()
         self._session_config = config or CloudConfig()
         self._config = self._session_config
@@ -99,6 +100,7 @@ class MimicCloud:
         self.context = ServiceContext(
             self.clock, lambda: self._config, lambda: self._services, self.faults
         )
+        self.context.reset_cloud = self.reset
         self.dispatcher = Dispatcher(
             lambda: self._services, self.faults, self.journal, self.clock, self._root_text
         )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class ControlService(RoutedService):
-    """``POST /mimic/v1.1/tick`` and ``GET /mimic/v1.0/presets``."""
+    """``POST /mimic/v1.1/tick``, ``POST /mimic/v1.1/reset`` and ``GET /mimic/v1.0/presets``."""
 
     name: ClassVar[str] = "mimic"
     prefix: ClassVar[str] = "/mimic"
@@ -49,6 +49,16 @@ class ControlService(RoutedService):
         except ValueError as error:
             raise ServiceError(400, f"'amount' is too large: {error}.") from None
         return json_response({"advanced": amount, "now": isoformat_z(now)})
+
+    @route("/v1.1/reset", methods=["POST"], operation="reset", auth=False)
+    def reset_cloud(self, request: Request) -> Response:
+        """Fresh state everywhere, as between two tests: services, fault rules, journal,
+        clock, settings and recorded errors. Answers 204.
+        """
+        if self.context.reset_cloud is None:
+            raise ServiceError(501, "This server has no cloud to reset.")
+        self.context.reset_cloud()
+        return json_response(None, 204)
 
     @route("/v1.0/presets", operation="list_presets", auth=False)
     def list_presets(self, request: Request) -> Response:

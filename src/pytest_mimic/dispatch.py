@@ -14,11 +14,12 @@ import json
 import logging
 import threading
 import traceback
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from pytest_mimic.clock import real_monotonic, real_sleep
@@ -31,9 +32,10 @@ from pytest_mimic.faults import (
     ResetConnection,
     Respond,
 )
-from pytest_mimic.journal import Call, Journal, clip
+from pytest_mimic.journal import Call, Journal, clip, printable
 from pytest_mimic.services.base import (
     BEHAVIORS_KEY,
+    MAX_BODY_BYTES,
     Operation,
     Service,
     base_url,
@@ -50,9 +52,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pytest_mimic")
 
-#: Bodies over this size are refused before they are read into memory.
-MAX_REQUEST_BYTES = 16 * 1024 * 1024
 _BODYLESS = frozenset({204, 304})
+#: Server errors kept between resets (the oldest go first): a standalone server that is
+#: never reset must not grow without bound.
+MAX_ERRORS = 100
 
 
 #: Set by a transport that knows the client's read timeout (the in-process one): injected
@@ -111,7 +114,7 @@ class Dispatcher:
         self._root_text = root_text
         self.lock = threading.RLock()
         self.generation = 0
-        self.errors: list[ServerError] = []
+        self.errors: deque[ServerError] = deque(maxlen=MAX_ERRORS)
         self._release = threading.Event()
         self._routed: list[tuple[str, Service]] = []
         self._routed_count = -1
@@ -123,7 +126,7 @@ class Dispatcher:
             self.generation += 1
             self._release.set()
             self._release = threading.Event()
-            self.errors = []
+            self.errors = deque(maxlen=MAX_ERRORS)
             yield
 
     def release_hangs(self) -> None:
@@ -164,23 +167,49 @@ class Dispatcher:
         return [body]
 
     def dispatch(self, environ: WSGIEnvironment) -> Response:
-        """Serve one request (may raise ``DropConnection``)."""
+        """Serve one request (may raise ``DropConnection``).
+
+        Whatever fails on the way (routing, a fault rule's own code, a handler, the journal)
+        is caught here: the client gets a 500 in the service's format, and the failure is
+        kept to fail the test, never an HTML page from the server underneath.
+        """
         started = real_monotonic()
         generation = self.generation
+        try:
+            return self._dispatch(environ, started, generation)
+        except Exception:
+            request = Request(environ)
+            path = environ.get("PATH_INFO", "") or "/"
+            service = self.find(environ.get("SCRIPT_NAME", "") + path) or self.find(path)
+            return self._crash(service, request, request.path, _body(request))
+
+    def _dispatch(self, environ: WSGIEnvironment, started: float, generation: int) -> Response:
         path = environ.get("PATH_INFO", "") or "/"
         service = self.find(path)
         if service is None:
             unrouted = Request(environ)
-            unrouted.max_content_length = MAX_REQUEST_BYTES
+            unrouted.max_content_length = MAX_BODY_BYTES
             return self._unrouted(unrouted, path, started, generation)
 
         prefix = service.prefix.rstrip("/")
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
         environ["PATH_INFO"] = path[len(prefix) :]
         request = Request(environ)
-        request.max_content_length = MAX_REQUEST_BYTES
+        # One limit for every service, checked on Content-Length before anything is read
+        # (a chunked body is cut off when it passes the limit).
+        # A chunked body has no length to check: read one byte past the limit to see it.
+        request.max_content_length = MAX_BODY_BYTES + (request.content_length is None)
         try:
             body = request.get_data(cache=True)
+            if len(body) > MAX_BODY_BYTES:
+                raise RequestEntityTooLarge()
+        except RequestEntityTooLarge:
+            response = service.error_response(
+                413, f"Request body is larger than {MAX_BODY_BYTES} bytes.", request=request
+            )
+            return self._finish(
+                Operation(service.name, "unknown"), request, path, response, started, generation
+            )
         except HTTPException as error:
             response = service.error_response(
                 error.code or 400, error.description or "Bad request", request=request
@@ -198,7 +227,11 @@ class Dispatcher:
         with self.lock:
             if generation != self.generation:
                 return self._stale(service, request)
-            decision = self._faults.match(operation)
+            try:
+                decision = self._faults.match(operation)
+            except Exception:
+                response = self._crash(service, request, path, body)
+                return self._finish(operation, request, path, response, started, generation)
         injected = self._apply(decision, service, request, operation, path, started, generation)
         if injected is not None:
             response = injected
@@ -250,21 +283,30 @@ class Dispatcher:
             raise DropConnection(reset=isinstance(action, ResetConnection), hung=hung)
         return None
 
-    def _crash(self, service: Service, request: Request, path: str, body: bytes) -> Response:
+    def _crash(self, service: Service | None, request: Request, path: str, body: bytes) -> Response:
         query = request.query_string.decode("latin-1")
         target = path + (f"?{query}" if query else "")
         error = ServerError(f"{request.method} {target}", body, traceback.format_exc())
+        name = service.name if service is not None else "mimic"
         with self.lock:
             self.errors.append(error)
-        log.error("pytest-mimic service %r failed on %s %s", service.name, request.method, target)
-        try:
-            return service.error_response(
-                500,
-                f"The fake {service.name} service failed; the test will report why.",
-                request=request,
-            )
-        except Exception:
-            return json_response({"message": "internal error in the fake", "code": 500}, 500)
+        log.error(
+            "pytest-mimic service %r failed on %s %s\n%s",
+            name,
+            request.method,
+            printable(target),
+            error.traceback,
+        )
+        if service is not None:
+            try:
+                return service.error_response(
+                    500,
+                    f"The fake {name} service failed; the test will report why.",
+                    request=request,
+                )
+            except Exception:
+                pass
+        return json_response({"message": "internal error in the fake", "code": 500}, 500)
 
     def _stale(self, service: Service, request: Request) -> Response:
         return service.error_response(
@@ -310,7 +352,7 @@ class Dispatcher:
             if generation == self.generation:
                 self._journal.record(call)
         if log.isEnabledFor(logging.INFO):
-            log.info("%s", call.describe())
+            log.info("%s", call.describe(redact=True))
         if response is None:
             return Response(status=204)
         return response

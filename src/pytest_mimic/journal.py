@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +50,18 @@ class Call:
 
         return json.loads(self.response_body) if self.response_body.strip() else None
 
-    def describe(self) -> str:
-        """``METHOD /path -> status (service.operation)``, one line."""
+    def describe(self, *, redact: bool = False) -> str:
+        """``METHOD /path -> status (service.operation)``, one line.
+
+        Control characters are escaped, so a path cannot forge a second line. ``redact``
+        hides token ids that appear in the path (for logs that outlive the test).
+        """
         target = self.path + (f"?{self.query}" if self.query else "")
+        if redact:
+            for key, value in self.attributes.items():
+                if key in _SECRET_ATTRIBUTES and isinstance(value, str) and value:
+                    target = target.replace(value, "***")
+        target = printable(target)
         text = f"{self.method} {target} -> {self.status} ({self.service}.{self.operation})"
         if self.fault:
             text += f" [fault: {self.fault}]"
@@ -58,25 +69,40 @@ class Call:
 
 
 class Journal:
-    """Calls in arrival order, thread-safe; cleared with the rest of the cloud."""
+    """Calls in arrival order, thread-safe; cleared with the rest of the cloud.
 
-    def __init__(self) -> None:
+    ``maxlen`` keeps only the latest calls (a ring buffer): the standalone server, which no
+    test resets, uses it so its memory stays bounded. ``None`` keeps every call.
+    """
+
+    def __init__(self, maxlen: int | None = None) -> None:
+        if maxlen is not None and maxlen < 1:
+            raise ValueError(f"a journal must keep at least one call, not {maxlen!r}")
         self._lock = threading.Lock()
-        self._calls: list[Call] = []
+        self._calls: deque[Call] = deque(maxlen=maxlen)
+        self.dropped = 0
+
+    @property
+    def maxlen(self) -> int | None:
+        """How many calls are kept (``None``: all)."""
+        return self._calls.maxlen
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._calls)
 
     def record(self, call: Call) -> None:
-        """Append ``call``."""
+        """Append ``call`` (dropping the oldest when full)."""
         with self._lock:
+            if len(self._calls) == self._calls.maxlen:
+                self.dropped += 1
             self._calls.append(call)
 
     def clear(self) -> None:
         """Forget every call."""
         with self._lock:
             self._calls.clear()
+            self.dropped = 0
 
     def calls(
         self,
@@ -102,12 +128,24 @@ class Journal:
     def render(self, limit: int = 50) -> str:
         """The last ``limit`` calls, one per line, for failure reports."""
         with self._lock:
-            calls = self._calls[-limit:]
-            skipped = len(self._calls) - len(calls)
+            calls = list(self._calls)[-limit:]
+            skipped = len(self._calls) - len(calls) + self.dropped
         lines = [call.describe() for call in calls]
         if skipped:
             lines.insert(0, f"... {skipped} earlier calls")
         return "\n".join(lines)
+
+
+#: Attributes whose values are credentials: logs show ``***`` where they appear in a path.
+_SECRET_ATTRIBUTES = frozenset({"token_id", "token", "subject_token"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``...)."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def clip(body: bytes) -> bytes:

@@ -51,6 +51,12 @@ _COALESCE_LIMIT = 64 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304})
 
 
+class _UnsupportedCoding(Exception):
+    def __init__(self, coding: str) -> None:
+        super().__init__(coding)
+        self.coding = coding
+
+
 class _BodyReader:
     """``wsgi.input`` that ends where the request body ends.
 
@@ -125,6 +131,11 @@ class _RequestHandler(WSGIRequestHandler):
                 self.server.mark_reset(self.connection)
 
     def make_environ(self) -> WSGIEnvironment:
+        coding = self.headers.get("Transfer-Encoding")
+        if coding is not None and coding.strip().lower() != "chunked":
+            # gzip, or "gzip, chunked": a body we cannot frame; reading it as plain would
+            # misread the connection's next request.
+            raise _UnsupportedCoding(coding)
         environ = super().make_environ()
         if "wsgi.input_terminated" not in environ:  # Werkzeug dechunks chunked bodies itself
             try:
@@ -139,9 +150,13 @@ class _RequestHandler(WSGIRequestHandler):
         """One request: run the app, send one correctly framed response, keep or close."""
         if not self.server.keep_alive or not self.server.serving:
             self.close_connection = True
+        try:
+            self.environ = environ = self.make_environ()
+        except _UnsupportedCoding as unsupported:
+            self.send_error(501, f"Transfer-Encoding {unsupported.coding!r} is not supported")
+            return
         if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        self.environ = environ = self.make_environ()
         started: list[Any] = []
         written: list[bytes] = []
 

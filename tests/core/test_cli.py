@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 
 
@@ -161,3 +162,35 @@ def test_a_bad_idle_timeout_is_refused_with_a_message():
 
     assert result.returncode == 2
     assert "--idle-timeout: must be a positive number of seconds, not '0'" in result.stderr
+
+
+@pytest.mark.parametrize("size", ["0", "many"])
+def test_a_bad_journal_size_is_refused_with_a_message(size):
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0", "--journal-size", size],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert f"--journal-size: must be a whole number of at least 1, not {size!r}" in result.stderr
+
+
+def test_serve_takes_a_journal_size_and_resets_over_http():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0", "--journal-size", "2"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        base = proc.stdout.readline().split()[-1]
+        with requests.Session() as http:
+            for _ in range(3):
+                http.post(base + "/mimic/v1.1/tick", json={"amount": 1}, timeout=5)
+            assert http.post(base + "/mimic/v1.1/reset", timeout=5).status_code == 204
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        proc.stdout.close()

@@ -111,6 +111,8 @@ class ServiceContext:
         self._services = services
         self.faults = faults if faults is not None else FaultEngine()
         self.token_validator: TokenValidator | None = None
+        #: Resets the whole cloud (set by ``MimicCloud``; the control plane's reset door).
+        self.reset_cloud: Callable[[], None] | None = None
 
     @property
     def config(self) -> CloudConfig:
