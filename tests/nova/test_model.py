@@ -103,7 +103,7 @@ def test_a_page_of_10000_servers_reads_only_about_the_page(compute, monkeypatch)
     page = compute.list_servers("t", "ORD", query)
     assert [s.id for s in page.items] == [s.id for s in servers[9_001:9_011]]
     assert page.more
-    assert len(reads) == 10
+    assert len(reads) <= 10
 
 
 def test_actions_respect_state(compute, clock):

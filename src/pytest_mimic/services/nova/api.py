@@ -12,6 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from werkzeug.wrappers import Response
+
 from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.base import (
     CatalogEntry,
@@ -28,7 +30,12 @@ from pytest_mimic.services.base import (
     peek_json_body,
     route,
 )
-from pytest_mimic.services.nova import model, presets
+from pytest_mimic.services.nova import documents, model, presets
+from pytest_mimic.services.nova.name_filter import (
+    NameFilter,
+    NameFilterRefused,
+    NameFilterTooSlow,
+)
 from pytest_mimic.services.pagination import (
     UnknownMarker,
     next_link,
@@ -37,12 +44,12 @@ from pytest_mimic.services.pagination import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
-    from werkzeug.wrappers import Request, Response
+    from werkzeug.wrappers import Request
 
     from pytest_mimic.faults import FaultRule
-    from pytest_mimic.services.nova.data import Flavor, Image
+    from pytest_mimic.services.nova.data import Flavor
 
 __all__ = ["NovaService"]
 
@@ -52,6 +59,9 @@ MICROVERSION = "2.1"
 MAX_PAGE = 1000
 #: Longest server name, metadata key or value Nova accepts.
 MAX_FIELD = 255
+#: Most servers one create request may ask for. Nova bounds ``max_count`` only by quota; a
+#: fake with unlimited quotas must bound it itself.
+MAX_COUNT = 10_000
 
 _STATUS_OF_ERROR: Mapping[type[model.ComputeError], int] = {
     model.InvalidInput: 400,
@@ -83,7 +93,10 @@ def _ref(value: Any, field: str) -> str:
     if field == "flavorRef" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     text = expect_string(value, field)
-    return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
+    ref = text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
+    if not ref.strip():
+        raise ServiceError(400, f"Invalid {field} provided.")
+    return ref
 
 
 def _metadata(value: Any, field: str = "metadata") -> dict[str, str]:
@@ -122,11 +135,22 @@ def _name(value: Any, field: str = "name") -> str:
 
 
 def _count(server: Mapping[str, Any], key: str) -> int:
+    """``min_count``/``max_count``: an integer or ASCII-digit text (Nova's schema), 1 to
+    ``MAX_COUNT``."""
     value = server.get(key, 1)
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _invalid(key, f"{value!r} must be an integer >= 1.")
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit()):
+            raise _invalid(key, f"Value: {presets.shown(value)} does not match '^[0-9]*$'.")
+        # Compare lengths first: int() of thousands of digits is slow or refused outright.
+        value = int(value) if len(value) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid(key, f"Value: {presets.shown(value)} is not of type 'integer', 'string'.")
+    if value < 1:
+        raise _invalid(key, f"Value: {presets.shown(value)} is less than the minimum of 1.")
+    if value > MAX_COUNT:
+        raise _invalid(
+            key, f"Value: {presets.shown(value)} is greater than the maximum of {MAX_COUNT}."
+        )
     return value
 
 
@@ -201,10 +225,6 @@ def _since(value: str) -> float:
     return moment.timestamp()
 
 
-def _stamp(moment: float) -> str:
-    return isoformat_z(moment, digits=0)
-
-
 def _microversion_error(request: Request) -> ServiceError | None:
     """Nova's answer to a microversion header it cannot serve, or ``None``."""
     for header in _VERSION_HEADERS:
@@ -246,6 +266,8 @@ class NovaService(RoutedService):
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
         self.compute = model.Compute(context.now, lambda: context.config)
+        self._servers = documents.ServerDocuments()
+        self._catalog = documents.CatalogDocuments()
 
     # -- service interface -------------------------------------------------------------
 
@@ -262,6 +284,8 @@ class NovaService(RoutedService):
 
     def reset(self) -> None:
         self.compute.reset()
+        self._servers.clear()
+        self._catalog.clear()
 
     def fault_rules(self) -> Sequence[FaultRule]:
         return presets.standing_rules()
@@ -338,24 +362,7 @@ class NovaService(RoutedService):
         return f"{base_url(request)}{self.prefix}/{region}"
 
     def _links(self, request: Request, region: str, tenant: str, path: str) -> list[dict[str, str]]:
-        root = self._root(request, region)
-        return [
-            {"href": f"{root}/v2/{tenant}/{path}", "rel": "self"},
-            {"href": f"{root}/{tenant}/{path}", "rel": "bookmark"},
-        ]
-
-    def _brief(
-        self, request: Request, region: str, tenant: str, collection: str, items: Iterable[Any]
-    ) -> list[dict[str, Any]]:
-        """The brief list shape shared by flavors and images: ``id``, ``name``, ``links``."""
-        return [
-            {
-                "id": item.id,
-                "name": item.name,
-                "links": self._links(request, region, tenant, f"{collection}/{item.id}"),
-            }
-            for item in items
-        ]
+        return documents.links(self._root(request, region), tenant, path)
 
     # -- versions ------------------------------------------------------------------------
 
@@ -388,57 +395,6 @@ class NovaService(RoutedService):
         return json_response({"versions": [document]})
 
     # -- servers -------------------------------------------------------------------------
-
-    def _server_brief(self, request: Request, server: model.Server) -> dict[str, Any]:
-        return {
-            "id": server.id,
-            "name": server.name,
-            "links": self._links(request, server.region, server.tenant_id, f"servers/{server.id}"),
-        }
-
-    def _server_detail(self, request: Request, server: model.Server, now: float) -> dict[str, Any]:
-        root = self._root(request, server.region)
-        tenant = server.tenant_id
-        vm_state, task_state, power_state = server.states_at(now)
-        detail: dict[str, Any] = {
-            "id": server.id,
-            "name": server.name,
-            "status": server.status_at(now),
-            "tenant_id": tenant,
-            "user_id": server.user_id,
-            "metadata": dict(server.metadata),
-            "hostId": server.host_id,
-            "image": {
-                "id": server.image.id,
-                "links": [{"href": f"{root}/{tenant}/images/{server.image.id}", "rel": "bookmark"}],
-            },
-            "flavor": {
-                "id": server.flavor.id,
-                "links": [
-                    {"href": f"{root}/{tenant}/flavors/{server.flavor.id}", "rel": "bookmark"}
-                ],
-            },
-            "created": _stamp(server.created),
-            "updated": _stamp(server.updated_at(now)),
-            "addresses": {label: list(ips) for label, ips in server.addresses.items()},
-            "accessIPv4": server.access_ipv4,
-            "accessIPv6": server.access_ipv6,
-            "links": self._links(request, server.region, tenant, f"servers/{server.id}"),
-            "key_name": server.key_name,
-            "progress": server.progress_at(now),
-            "config_drive": "",
-            "OS-DCF:diskConfig": server.disk_config,
-            "OS-EXT-AZ:availability_zone": "nova",
-            "OS-EXT-STS:vm_state": vm_state,
-            "OS-EXT-STS:task_state": task_state,
-            "OS-EXT-STS:power_state": power_state,
-            "os-extended-volumes:volumes_attached": [],
-            "security_groups": [{"name": "default"}],
-        }
-        fault = server.fault_at(now)
-        if fault is not None:
-            detail["fault"] = fault
-        return detail
 
     @route("/<region>/v2/<tenant>/servers", methods=("POST",), operation="create_server")
     def create_server(self, request: Request, region: str, tenant: str) -> Response:
@@ -483,12 +439,12 @@ class NovaService(RoutedService):
     def _list(self, request: Request, region: str, tenant: str, *, detail: bool) -> Response:
         args = request.args
         limit = parse_limit(args.get("limit"), default=MAX_PAGE, maximum=MAX_PAGE)
-        name: re.Pattern[str] | None = None
+        name: NameFilter | None = None
         if args.get("name"):
             try:
-                name = re.compile(args["name"])
-            except re.error:
-                raise ServiceError(400, f"Invalid regular expression: {args['name']}") from None
+                name = NameFilter(args["name"])
+            except NameFilterRefused as error:
+                raise ServiceError(400, str(error)) from None
         since = args.get("changes-since")
         image, flavor = args.get("image"), args.get("flavor")
         query = model.ServerQuery(
@@ -504,18 +460,22 @@ class NovaService(RoutedService):
             page = self.compute.list_servers(tenant, region, query)
         except UnknownMarker as error:
             raise _unknown_marker(error) from None
-        now = self.compute.now()
+        except NameFilterTooSlow as error:
+            raise ServiceError(400, str(error)) from None
+        root = self._root(request, region)
         if detail:
-            items = [self._server_detail(request, server, now) for server in page.items]
+            now = self.compute.now()
+            render = self._servers.detail
+            items = [render(server, root, now) for server in page.items]
         else:
-            items = [self._server_brief(request, server) for server in page.items]
-        body: dict[str, Any] = {"servers": items}
+            items = [self._servers.brief(server, root) for server in page.items]
+        extra: dict[str, Any] = {}
         if page.more:
             path = f"{self.prefix}/{region}/v2/{tenant}/servers" + ("/detail" if detail else "")
-            body["servers_links"] = [
+            extra["servers_links"] = [
                 next_link(request, path=path, marker=page.items[-1].id, limit=limit)
             ]
-        return json_response(body)
+        return _encoded_response(documents.encoded_list("servers", items, extra))
 
     @route("/<region>/v2/<tenant>/servers", operation="list_servers")
     def list_servers(self, request: Request, region: str, tenant: str) -> Response:
@@ -531,14 +491,17 @@ class NovaService(RoutedService):
     def get_server(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
         """One server, or 404 once deleted."""
         server = self._call(lambda: self.compute.server(tenant, region, server_id))
-        return json_response({"server": self._server_detail(request, server, self.compute.now())})
+        encoded = self._servers.detail(server, self._root(request, region), self.compute.now())
+        return _encoded_response(b'{"server": ' + encoded + b"}")
 
     @route(
         "/<region>/v2/<tenant>/servers/<server_id>", methods=("DELETE",), operation="delete_server"
     )
     def delete_server(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
         """204; the server leaves lists at once."""
+        server = self._call(lambda: self.compute.server(tenant, region, server_id))
         self._call(lambda: self.compute.delete_server(tenant, region, server_id))
+        self._servers.forget(server)
         return json_response(None, 204)
 
     @route("/<region>/v2/<tenant>/servers/<server_id>/ips", operation="get_server_ips")
@@ -699,7 +662,9 @@ class NovaService(RoutedService):
                 admin_pass=admin_pass,
             )
         )
-        detail = self._server_detail(request, rebuilt, self.compute.now())
+        detail = documents.server_detail(
+            self._root(request, server.region), rebuilt, self.compute.now()
+        )
         detail["adminPass"] = rebuilt.admin_pass
         return json_response({"server": detail}, 202)
 
@@ -757,25 +722,6 @@ class NovaService(RoutedService):
 
     # -- flavors -------------------------------------------------------------------------
 
-    def _flavor(self, request: Request, region: str, tenant: str, flavor: Flavor) -> dict[str, Any]:
-        return {
-            "id": flavor.id,
-            "name": flavor.name,
-            "ram": flavor.ram,
-            "vcpus": flavor.vcpus,
-            "disk": flavor.disk,
-            "swap": flavor.swap or "",
-            "OS-FLV-EXT-DATA:ephemeral": flavor.ephemeral,
-            "rxtx_factor": flavor.rxtx_factor,
-            "os-flavor-access:is_public": True,
-            "OS-FLV-DISABLED:disabled": False,
-            "OS-FLV-WITH-EXT-SPECS:extra_specs": {
-                "class": flavor.flavor_class,
-                "policy_class": "onmetal_flavor" if flavor.onmetal else "standard_flavor",
-            },
-            "links": self._links(request, region, tenant, f"flavors/{flavor.id}"),
-        }
-
     def _flavor_list(self, request: Request, region: str, tenant: str) -> list[Flavor]:
         flavors = list(self.compute.flavors(region))
         for arg, attribute in (("minRam", "ram"), ("minDisk", "disk")):
@@ -791,69 +737,54 @@ class NovaService(RoutedService):
     @route("/<region>/v2/<tenant>/flavors", operation="list_flavors")
     def list_flavors(self, request: Request, region: str, tenant: str) -> Response:
         """Brief flavor list."""
-        flavors = self._flavor_list(request, region, tenant)
-        return json_response({"flavors": self._brief(request, region, tenant, "flavors", flavors)})
+        return self._flavors(request, region, tenant, detail=False)
 
     @route("/<region>/v2/<tenant>/flavors/detail", operation="list_flavors_detail")
     def list_flavors_detail(self, request: Request, region: str, tenant: str) -> Response:
         """Detailed flavor list (with ``swap`` and ephemeral disk)."""
-        flavors = self._flavor_list(request, region, tenant)
-        return json_response(
-            {"flavors": [self._flavor(request, region, tenant, f) for f in flavors]}
-        )
+        return self._flavors(request, region, tenant, detail=True)
+
+    def _flavors(self, request: Request, region: str, tenant: str, *, detail: bool) -> Response:
+        root = self._root(request, region)
+        render = self._catalog.flavor
+        items = [
+            render(root, tenant, flavor, detail=detail)
+            for flavor in self._flavor_list(request, region, tenant)
+        ]
+        return _encoded_response(documents.encoded_list("flavors", items))
 
     @route("/<region>/v2/<tenant>/flavors/<flavor_id>", operation="get_flavor")
     def get_flavor(self, request: Request, region: str, tenant: str, flavor_id: str) -> Response:
         """One flavor; any id answers unless strict or a preset invalid id."""
         flavor = self._call(lambda: self.compute.flavor(region, flavor_id))
-        return json_response({"flavor": self._flavor(request, region, tenant, flavor)})
+        root = self._root(request, region)
+        return json_response({"flavor": documents.flavor_detail(root, tenant, flavor)})
 
     # -- images --------------------------------------------------------------------------
-
-    def _image(self, request: Request, region: str, tenant: str, image: Image) -> dict[str, Any]:
-        links = self._links(request, region, tenant, f"images/{image.id}")
-        links.append(
-            {
-                "href": f"{self._root(request, region)}/{tenant}/images/{image.id}",
-                "type": "application/vnd.openstack.image",
-                "rel": "alternate",
-            }
-        )
-        body: dict[str, Any] = {
-            "id": image.id,
-            "name": image.name,
-            "status": image.status,
-            "created": image.created,
-            "updated": image.updated,
-            "minDisk": image.min_disk,
-            "minRam": image.min_ram,
-            "progress": 100,
-            "metadata": dict(image.metadata),
-            "OS-EXT-IMG-SIZE:size": image.size,
-            "links": links,
-        }
-        if image.server_id is not None:
-            server_links = self._links(request, region, tenant, f"servers/{image.server_id}")
-            body["server"] = {"id": image.server_id, "links": server_links}
-        return body
 
     @route("/<region>/v2/<tenant>/images", operation="list_images")
     def list_images(self, request: Request, region: str, tenant: str) -> Response:
         """Brief image list: base images, then this tenant's snapshots."""
-        images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
-        return json_response({"images": self._brief(request, region, tenant, "images", images)})
+        return self._images(request, region, tenant, detail=False)
 
     @route("/<region>/v2/<tenant>/images/detail", operation="list_images_detail")
     def list_images_detail(self, request: Request, region: str, tenant: str) -> Response:
         """Detailed image list (with ``created``/``updated``)."""
+        return self._images(request, region, tenant, detail=True)
+
+    def _images(self, request: Request, region: str, tenant: str, *, detail: bool) -> Response:
+        root = self._root(request, region)
         images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
-        return json_response({"images": [self._image(request, region, tenant, i) for i in images]})
+        render = self._catalog.image
+        items = [render(root, tenant, image, detail=detail) for image in images]
+        return _encoded_response(documents.encoded_list("images", items))
 
     @route("/<region>/v2/<tenant>/images/<image_id>", operation="get_image")
     def get_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
         """One image; any id answers unless strict or a preset invalid id."""
         image = self._call(lambda: self.compute.image(tenant, region, image_id))
-        return json_response({"image": self._image(request, region, tenant, image)})
+        root = self._root(request, region)
+        return json_response({"image": documents.image_detail(root, tenant, image)})
 
     @route("/<region>/v2/<tenant>/images/<image_id>", methods=("DELETE",), operation="delete_image")
     def delete_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
@@ -931,6 +862,11 @@ def _simple_page(request: Request, items: list[Any], key: Callable[[Any], str]) 
         return page_of_list(items, key, marker=request.args.get("marker") or None, limit=limit)
     except UnknownMarker as error:
         raise _unknown_marker(error) from None
+
+
+def _encoded_response(body: bytes, status: int = 200) -> Response:
+    """A JSON answer from bytes already encoded (``json_response`` encodes a Python value)."""
+    return Response(body, status=status, content_type="application/json")
 
 
 def _unknown_marker(error: UnknownMarker) -> ServiceError:

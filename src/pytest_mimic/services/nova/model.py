@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import re
 import secrets
 import string
@@ -20,13 +21,13 @@ import struct
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.lifecycle import Timeline
 from pytest_mimic.services.nova import data
 from pytest_mimic.services.nova.data import Flavor, Image
-from pytest_mimic.services.pagination import OrderedIndex, Page, paginate
+from pytest_mimic.services.pagination import OrderedIndex, Page, UnknownMarker, paginate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTION_SECONDS",
     "DEFAULT_QUOTAS",
+    "DELETED_RETENTION_SECONDS",
+    "MAX_DELETED_KEPT",
     "MAX_METADATA_ITEMS",
     "Account",
     "Compute",
@@ -45,6 +48,7 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "Keypair",
+    "NameMatcher",
     "NotFound",
     "Server",
     "ServerQuery",
@@ -53,6 +57,13 @@ __all__ = [
 
 #: Metadata items a server may carry (Nova's ``maxServerMeta``).
 MAX_METADATA_ITEMS = 40
+
+#: How long a deleted server stays visible to ``changes-since`` (simulated seconds); the
+#: ``nova_deleted_retention_seconds`` option changes it. Real Nova keeps them until an
+#: operator archives the database; a fake that runs for days must forget them.
+DELETED_RETENTION_SECONDS = 3600.0
+#: Deleted servers kept per tenant and region at most, however recent (bounded memory).
+MAX_DELETED_KEPT = 1_000
 
 #: Simulated seconds each timed transition takes (status shown meanwhile -> status after).
 ACTION_SECONDS: Mapping[str, float] = {
@@ -180,6 +191,10 @@ class Server:
     active_from: float
     fault: str | None = None
     previous_flavor: Flavor | None = None
+    #: Bumped after every change the model makes, so a rendering can be cached per version.
+    version: int = 0
+    #: Position in the tenant's creation order (the live index's key).
+    order: float = 0.0
 
     def status_at(self, now: float) -> str:
         """The status in force at ``now``."""
@@ -191,11 +206,18 @@ class Server:
 
     def progress_at(self, now: float) -> int:
         """Build progress in percent (100 once built)."""
-        status = self.status_at(now)
+        return self.phase_at(now)[2]
+
+    def phase_at(self, now: float) -> tuple[str, float, int]:
+        """``(status, when it began, progress)`` at ``now``, reading the timeline once."""
+        status = self.timeline.status_at(now)
+        began = self.timeline.changed_at(now)
         if status == "BUILD":
             span = self.active_from - self.created
-            return 0 if span <= 0 else min(99, int(100 * (now - self.created) / span))
-        return 0 if status in ("ERROR", "DELETED") else 100
+            progress = 0 if span <= 0 else min(99, int(100 * (now - self.created) / span))
+        else:
+            progress = 0 if status in ("ERROR", "DELETED") else 100
+        return status, began, progress
 
     def states_at(self, now: float) -> tuple[str, str | None, int]:
         """``(vm_state, task_state, power_state)`` at ``now``."""
@@ -225,11 +247,19 @@ class Keypair:
     private_key: str | None = None
 
 
+class NameMatcher(Protocol):
+    """What filters servers by name: a compiled ``re`` pattern, or anything with ``search``."""
+
+    def search(self, name: str, /) -> object:
+        """Truthy when ``name`` matches."""
+        ...
+
+
 @dataclass(frozen=True)
 class ServerQuery:
     """Filters and paging of a server list. ``changes_since`` also shows DELETED servers."""
 
-    name: re.Pattern[str] | None = None
+    name: NameMatcher | None = None
     status: str | None = None
     image: str | None = None
     flavor: str | None = None
@@ -245,6 +275,8 @@ class Account:
         self.tenant_id = tenant_id
         self.region = region
         self.servers: OrderedIndex[Server] = OrderedIndex()
+        #: Deleted servers, oldest deletion first, keyed by when they changed last.
+        self.deleted: OrderedIndex[Server] = OrderedIndex()
         self.keypairs: dict[str, Keypair] = {}
         self.snapshots: dict[str, Image] = {}
         self.quotas: dict[str, int] = dict(quotas)
@@ -422,7 +454,7 @@ class Compute:
             for index in range(spec.count):
                 name = spec.name if spec.count == 1 else f"{spec.name}-{index + 1}"
                 server = self._new_server(account, spec, name, image, flavor, now, build, behaviour)
-                account.servers.add(server.id, server)
+                server.order = account.servers.add(server.id, server)
                 servers.append(server)
             account.charge(flavor, spec.count)
             return servers
@@ -476,10 +508,7 @@ class Compute:
         """The live (not DELETED) server, or ``None``; never raises."""
         with self._lock:
             account = self._accounts.get((tenant_id, region))
-            server = None if account is None else account.servers.get(server_id)
-            if server is None or server.status_at(self._now()) == "DELETED":
-                return None
-            return server
+            return None if account is None else account.servers.get(server_id)
 
     def server(self, tenant_id: str, region: str, server_id: str) -> Server:
         """The live server, or ``NotFound`` with Nova's message."""
@@ -489,26 +518,47 @@ class Compute:
         return server
 
     def delete_server(self, tenant_id: str, region: str, server_id: str) -> None:
-        """Mark the server DELETED now; it leaves lists and quotas at once."""
+        """Mark the server DELETED now; it leaves lists and quotas at once.
+
+        It moves to the tenant's index of deleted servers, where ``changes-since`` finds it
+        until ``DELETED_RETENTION_SECONDS`` have passed (or ``MAX_DELETED_KEPT`` newer
+        deletions pushed it out): live pages never walk over it.
+        """
         with self._lock:
             server = self.server(tenant_id, region, server_id)
-            server.timeline.set(self._now(), "DELETED")
-            self.account(tenant_id, region).charge(server.flavor, -1)
+            account = self.account(tenant_id, region)
+            now = self._now()
+            server.timeline.set(now, "DELETED")
+            _changed(server)
+            account.charge(server.flavor, -1)
+            account.servers.remove(server.id)
+            # Keys must not decrease: after the clock was moved back, the newest key stands.
+            last = account.deleted.last_key()
+            key = server.updated_at(now) if last is None else max(last, server.updated_at(now))
+            account.deleted.add(server.id, server, key)
+            _expire(account.deleted, now, self._retention())
+
+    def _retention(self) -> float:
+        value = self._config().options.get("nova_deleted_retention_seconds")
+        return DELETED_RETENTION_SECONDS if value is None else float(value)
 
     def list_servers(self, tenant_id: str, region: str, query: ServerQuery) -> Page[Server]:
-        """A page of servers in creation order; ``UnknownMarker`` for an unknown marker."""
+        """A page of servers; ``UnknownMarker`` for an unknown marker.
+
+        Live servers come in creation order; when deleted ones are asked for too
+        (``changes_since``, or ``status`` DELETED) they follow, oldest deletion first. A
+        marker naming a server deleted since the last page resumes where it stood.
+        """
         with self._lock:
             now = self._now()
             account = self.account(tenant_id, region)
-            include_deleted = query.changes_since is not None or (
-                query.status is not None and query.status.upper() == "DELETED"
-            )
+            _expire(account.deleted, now, self._retention())
+            wanted = None if query.status is None else query.status.upper()
+            include_deleted = query.changes_since is not None or wanted == "DELETED"
 
             def keep(server: Server) -> bool:
                 status = server.status_at(now)
-                if status == "DELETED" and not include_deleted:
-                    return False
-                if query.status is not None and status != query.status.upper():
+                if wanted is not None and status != wanted:
                     return False
                 if query.changes_since is not None and server.updated_at(now) < query.changes_since:
                     return False
@@ -518,8 +568,11 @@ class Compute:
                     return False
                 return query.flavor is None or server.flavor.id == query.flavor
 
-            items: Iterator[Server] = account.servers.after(query.marker)
-            return paginate(items, limit=query.limit, keep=keep)
+            items = _walk(account, query.marker, include_deleted, wanted, query.changes_since)
+            filtered = include_deleted or any(
+                value is not None for value in (wanted, query.name, query.image, query.flavor)
+            )
+            return paginate(items, limit=query.limit, keep=keep if filtered else None)
 
     def now(self) -> float:
         """Simulated now, as the model sees it."""
@@ -549,6 +602,7 @@ class Compute:
             _check_metadata_count(len(merged), self.account(tenant_id, region))
             server.metadata = merged
             server.edited = self._now()
+            _changed(server)
             return dict(merged)
 
     def delete_metadata_item(self, tenant_id: str, region: str, server_id: str, key: str) -> None:
@@ -560,6 +614,7 @@ class Compute:
             self._require(server, "delete_metadata", {"ACTIVE"})
             del server.metadata[key]
             server.edited = self._now()
+            _changed(server)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -576,6 +631,7 @@ class Compute:
         now = self._now()
         server.timeline.set(now, during)
         server.timeline.set(now + seconds, after)
+        _changed(server)
 
     def reboot(self, tenant_id: str, region: str, server_id: str, *, hard: bool) -> None:
         """SOFT: ACTIVE only; HARD: also from ERROR or during a soft reboot."""
@@ -621,6 +677,7 @@ class Compute:
             self._require(server, "confirmResize", {"VERIFY_RESIZE"})
             server.previous_flavor = None
             server.timeline.set(self._now(), "ACTIVE")
+            _changed(server)
 
     def revert_resize(self, tenant_id: str, region: str, server_id: str) -> None:
         """VERIFY_RESIZE -> REVERT_RESIZE -> ACTIVE with the old flavor back."""
@@ -673,6 +730,7 @@ class Compute:
             server = self.server(tenant_id, region, server_id)
             self._require(server, "rescue", {"ACTIVE"})
             server.timeline.set(self._now(), "RESCUE")
+            _changed(server)
             return admin_pass or _password()
 
     def unrescue(self, tenant_id: str, region: str, server_id: str) -> None:
@@ -681,6 +739,7 @@ class Compute:
             server = self.server(tenant_id, region, server_id)
             self._require(server, "unrescue", {"RESCUE"})
             server.timeline.set(self._now(), "ACTIVE")
+            _changed(server)
 
     def change_password(self, tenant_id: str, region: str, server_id: str, password: str) -> None:
         """Set a new admin password (ACTIVE only); no status change."""
@@ -688,6 +747,7 @@ class Compute:
             server = self.server(tenant_id, region, server_id)
             self._require(server, "changePassword", {"ACTIVE"})
             server.admin_pass = password
+            _changed(server)
 
     def create_image(
         self,
@@ -770,6 +830,46 @@ class Compute:
         with self._lock:
             self.keypair(tenant_id, region, name)
             del self.account(tenant_id, region).keypairs[name]
+
+
+def _walk(
+    account: Account,
+    marker: str | None,
+    include_deleted: bool,
+    wanted: str | None,
+    since: float | None,
+) -> Iterator[Server]:
+    """The servers a list visits after ``marker``: live ones, then (if asked) deleted ones."""
+    live: Iterator[Server]
+    if marker is None or marker in account.servers:
+        live = iter(()) if wanted == "DELETED" else account.servers.after(marker)
+        marker = None
+    else:
+        gone = account.deleted.get(marker)
+        if gone is None:
+            raise UnknownMarker(marker)
+        live = iter(())
+        if not include_deleted:
+            return account.servers.after_key(gone.order)
+    if not include_deleted:
+        return live
+    return itertools.chain(live, account.deleted.after(marker, min_key=since))
+
+
+def _expire(deleted: OrderedIndex[Server], now: float, retention: float) -> None:
+    """Forget deleted servers past ``retention`` seconds, and the oldest beyond the cap."""
+    while True:
+        oldest = deleted.first()
+        if oldest is None:
+            return
+        if len(deleted) <= MAX_DELETED_KEPT and oldest[2] + retention > now:
+            return
+        deleted.remove(oldest[0])
+
+
+def _changed(server: Server) -> None:
+    """Record that ``server`` changed; called after the change, under the model lock."""
+    server.version += 1
 
 
 def _check_metadata_count(count: int, account: Account) -> None:

@@ -17,6 +17,7 @@ they show in the journal as faults with source ``preset <key>``.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ __all__ = [
     "PresetError",
     "delete_failure_rule",
     "parse_seconds",
+    "shown",
     "standing_rules",
 ]
 
@@ -59,38 +61,59 @@ class PresetError(ValueError):
 
 def parse_seconds(value: Any, where: str) -> float:
     """Seconds from a number or numeric text; ``PresetError`` otherwise (or if negative)."""
+    problem = PresetError(f"Invalid {where} value {shown(value)}: expected a number of seconds.")
     if isinstance(value, bool):
-        raise PresetError(f"Invalid {where} value {value!r}: expected a number of seconds.")
+        raise problem
     try:
         seconds = float(value)
-    except (TypeError, ValueError):
-        raise PresetError(
-            f"Invalid {where} value {value!r}: expected a number of seconds."
-        ) from None
-    if seconds < 0 or seconds != seconds or seconds == float("inf"):
-        raise PresetError(f"Invalid {where} value {value!r}: expected a number of seconds.")
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int of 400 digits
+        raise problem from None
+    if not 0 <= seconds < math.inf:
+        raise problem
     return seconds
+
+
+def shown(value: Any, width: int = 40) -> str:
+    """Client input as an error message may echo it: ``repr`` cut to ``width`` characters.
+
+    Safe for any JSON value, even an integer too long for ``repr``.
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's integer-to-text limit
+        return "(a very large number)"
+    return text if len(text) <= width else f"{text[: width - 3]}..."
 
 
 def _preset_object(value: Any, key: str) -> dict[str, Any]:
     try:
         parsed = json.loads(value) if isinstance(value, str) else value
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." thousands deep
         raise PresetError(f"Invalid {key} value: not a JSON object.") from None
     if not isinstance(parsed, dict):
         raise PresetError(f"Invalid {key} value: not a JSON object.")
     return parsed
 
 
+def _count(value: Any) -> int | None:
+    """A non-negative integer from an int or ASCII-digit text, else ``None``."""
+    if isinstance(value, str):
+        text = value.strip()
+        # isdigit() alone accepts "²", which int() refuses; 18 digits keep int() cheap.
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            return None
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
 def _status(value: Any, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise PresetError(f"Invalid {key} code {value!r}: expected an HTTP status.")
-    try:
-        code = int(value)
-    except ValueError:
-        raise PresetError(f"Invalid {key} code {value!r}: expected an HTTP status.") from None
+    code = _count(value)
+    if code is None:
+        raise PresetError(f"Invalid {key} code {shown(value)}: expected an HTTP status.")
     if not 400 <= code <= 599:
-        raise PresetError(f"Invalid {key} code {value!r}: expected a 4xx or 5xx status.")
+        raise PresetError(f"Invalid {key} code {shown(value)}: expected a 4xx or 5xx status.")
     return code
 
 
@@ -155,11 +178,10 @@ def delete_failure_rule(value: Any, *, tenant: str, region: str, server_id: str)
     """
     spec = _preset_object(value, "delete_server_failure")
     code = _status(spec.get("code", 500), "delete_server_failure")
-    times = spec.get("times", 1)
-    if isinstance(times, str) and times.strip().isdigit():
-        times = int(times)
-    if isinstance(times, bool) or not isinstance(times, int) or times < 0:
-        raise PresetError(f"Invalid delete_server_failure times {times!r}: expected a count.")
+    times = _count(spec.get("times", 1))
+    if times is None:
+        given = shown(spec.get("times"))
+        raise PresetError(f"Invalid delete_server_failure times {given}: expected a count.")
     return FaultRule(
         service="nova",
         operation="delete_server",
