@@ -228,3 +228,35 @@ def test_token_expiry_stops_at_the_last_date_at_the_end_of_the_clock(clock):
 def test_a_huge_lifetime_ends_on_the_last_date(clock):
     model = IdentityModel(clock, lambda: 1e300)
     assert model.authenticate_secret(username="alice", password="pw").expires == LAST_DATE
+
+
+def test_v2_style_logins_reuse_the_live_token_as_rackspace_identity_does(model, clock):
+    first = model.authenticate_secret(username="alice", password="pw", reuse=True)
+    clock.advance(60)
+    again = model.authenticate_secret(username="alice", password="pw", reuse=True)
+    by_key = model.authenticate_secret(username="bob", api_key="k", reuse=True)
+
+    assert again is first
+    assert again.expires == first.expires  # reuse does not extend the token
+    assert by_key.id != first.id
+
+
+def test_a_revoked_or_expired_token_is_never_reused(model, clock):
+    first = model.authenticate_secret(username="alice", password="pw", reuse=True)
+    model.revoke(first.id)
+    second = model.authenticate_secret(username="alice", password="pw", reuse=True)
+    clock.advance(LIFETIME + 1)
+    third = model.authenticate_secret(username="alice", password="pw", reuse=True)
+
+    assert len({first.id, second.id, third.id}) == 3
+    assert model.valid_token(third.id) is third
+
+
+def test_dead_tokens_are_swept_so_the_store_stays_bounded(model, clock):
+    for _ in range(5000):
+        token = model.authenticate_secret(username="alice", password="pw")
+        model.revoke(token.id)
+    live = model.authenticate_secret(username="alice", password="pw")
+
+    assert len(model.tokens) <= 1024
+    assert model.valid_token(live.id) is live

@@ -114,6 +114,10 @@ def _new_tenant_id() -> str:
     return str(1_000_000 + uuid.uuid4().int % 9_000_000)
 
 
+#: Dead tokens are swept when the store reaches this size (then twice the live count).
+_PRUNE_FLOOR = 1024
+
+
 class IdentityModel:
     """The users, tenants and tokens of one cloud.
 
@@ -127,6 +131,8 @@ class IdentityModel:
         self.users: dict[str, User] = {}
         self.tenants: dict[str, Tenant] = {}
         self.tokens: dict[str, Token] = {}
+        self._live: dict[tuple[str, str, str], str] = {}
+        self._prune_at = _PRUNE_FLOOR
         self._by_username: dict[str, str] = {}
 
     # -- declaring users and tenants -------------------------------------------------------
@@ -194,8 +200,13 @@ class IdentityModel:
         api_key: str | None = None,
         tenant_id: str | None = None,
         tenant_name: str | None = None,
+        reuse: bool = False,
     ) -> Token:
         """Log in with a password or an API key (exactly one), registering unknown usernames.
+
+        ``reuse=True`` answers with the user's live token for the same tenant and method when
+        there is one, as Rackspace Identity v2.0 does (Keystone v3 mints a new token each
+        time); a revoked or expired token is never reused.
 
         A known user must present the secret it has of that kind; without one, the login is
         refused (declare it with ``add_user``). Only a user with no secret at all (declared
@@ -211,7 +222,10 @@ class IdentityModel:
         if user is None:
             if username is None:
                 raise AuthenticationFailed(f"Username or {kind} is invalid")
-            return self._register(username, password, api_key, tenant_id, tenant_name, method)
+            token = self._register(username, password, api_key, tenant_id, tenant_name, method)
+            if reuse:
+                self._live[(token.user_id, token.tenant_id, method)] = token.id
+            return token
         stored = user.password if password is not None else user.api_key
         given = password if password is not None else api_key
         unclaimed = user.password is None and user.api_key is None
@@ -220,7 +234,14 @@ class IdentityModel:
         tenant = self._tenant_for(user, tenant_id, tenant_name)
         if unclaimed:
             user.password, user.api_key = password, api_key
-        return self._issue(user, tenant, (method,))
+        if reuse:
+            live = self.valid_token(self._live.get((user.id, tenant.id, method)))
+            if live is not None:
+                return live
+        token = self._issue(user, tenant, (method,))
+        if reuse:
+            self._live[(user.id, tenant.id, method)] = token.id
+        return token
 
     def authenticate_token(
         self,
@@ -378,5 +399,15 @@ class IdentityModel:
             methods=tuple(methods),
             impersonator_id=impersonator,
         )
+        if len(self.tokens) >= self._prune_at:
+            self._prune(now)
         self.tokens[token.id] = token
         return token
+
+    def _prune(self, now: float) -> None:
+        """Forget dead tokens (expired or revoked): they answer exactly as unknown ones do,
+        and a server that runs for days must not keep every token it ever issued.
+        """
+        self.tokens = {key: token for key, token in self.tokens.items() if token.valid_at(now)}
+        self._live = {key: tid for key, tid in self._live.items() if tid in self.tokens}
+        self._prune_at = max(_PRUNE_FLOOR, 2 * len(self.tokens))

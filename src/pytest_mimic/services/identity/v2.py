@@ -81,6 +81,7 @@ class IdentityV2(IdentityBase):
                     api_key=secret if kind == APIKEY_KEY else None,
                     tenant_id=tenant_id,
                     tenant_name=tenant_name,
+                    reuse=True,
                 )
         except AuthenticationFailed as refused:
             raise ServiceError(401, str(refused), fault="unauthorized") from None
