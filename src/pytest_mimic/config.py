@@ -30,6 +30,10 @@ class CloudConfig:
     ``server_build_seconds``: how long a new Nova server stays in BUILD.
     ``strict_compute_refs``: validate ``imageRef``/``flavorRef`` as real Nova does, instead of
     accepting any id as the original Mimic did.
+    ``clb_build_seconds``, ``clb_update_seconds``, ``clb_delete_seconds``: how long a Cloud
+    Load Balancer stays in BUILD, PENDING_UPDATE after a change, and PENDING_DELETE (0: the
+    next read sees the end state). ``clb_deleted_retention_seconds``: how long a DELETED load
+    balancer can still be read before it is a 404.
     ``options``: free-form settings for third-party services.
     """
 
@@ -40,6 +44,10 @@ class CloudConfig:
     token_lifetime: float = 24 * 3600.0
     server_build_seconds: float = 0.0
     strict_compute_refs: bool = False
+    clb_build_seconds: float = 0.0
+    clb_update_seconds: float = 0.0
+    clb_delete_seconds: float = 0.0
+    clb_deleted_retention_seconds: float = 90 * 60.0
     options: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> CloudConfig:

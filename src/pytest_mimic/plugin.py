@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 HOST_ENV = "PYTEST_MIMIC_HOST"
 PORT_ENV = "PYTEST_MIMIC_PORT"
 _CLOUD_KEY = pytest.StashKey[MimicCloud]()
+#: Cloud Load Balancer durations, each an ini option ``mimic_<name>`` (seconds).
+_CLB_SECONDS = {
+    "clb_build_seconds": "seconds a new load balancer stays in BUILD",
+    "clb_update_seconds": "seconds a load balancer stays in PENDING_UPDATE after a change",
+    "clb_delete_seconds": "seconds a load balancer stays in PENDING_DELETE",
+    "clb_deleted_retention_seconds": "seconds a DELETED load balancer can still be read",
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "mimic_server_build_seconds", "seconds a new Nova server stays in BUILD", default="0"
     )
+    for name, what in _CLB_SECONDS.items():
+        parser.addini(f"mimic_{name}", what, default=None)
     parser.addini(
         "mimic_strict_compute_refs",
         "validate imageRef/flavorRef against the listed images and flavors",
@@ -96,6 +105,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except ValueError as error:
         raise pytest.UsageError(f"pytest-mimic: mimic_transport ini option: {error}") from None
     _idle_timeout(config)
+    for name in _CLB_SECONDS:
+        if config.getini(f"mimic_{name}") is not None:
+            _seconds(config, f"mimic_{name}")
 
 
 def _idle_timeout(config: pytest.Config) -> float:
@@ -147,11 +159,30 @@ def mimic_listen_address(pytestconfig: pytest.Config) -> tuple[str, int]:
 @pytest.fixture(scope="session")
 def mimic_config(pytestconfig: pytest.Config) -> CloudConfig:
     """The session's default settings, from ini options."""
+    clb = {
+        name: _seconds(pytestconfig, f"mimic_{name}")
+        for name in _CLB_SECONDS
+        if pytestconfig.getini(f"mimic_{name}") is not None
+    }
     return CloudConfig(
         check_tokens=bool(pytestconfig.getini("mimic_check_tokens")),
         server_build_seconds=float(str(pytestconfig.getini("mimic_server_build_seconds"))),
         strict_compute_refs=bool(pytestconfig.getini("mimic_strict_compute_refs")),
-    )
+    ).replace(**clb)
+
+
+def _seconds(config: pytest.Config, name: str) -> float:
+    """An ini value that must be a finite, non-negative number of seconds."""
+    raw = str(config.getini(name)).strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise pytest.UsageError(
+            f"pytest-mimic: {name} must be a non-negative number of seconds, not {raw!r}"
+        )
+    return seconds
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,11 @@ import socket
 
 import pytest
 
+# pytester's in-process runs unload the modules first imported inside them; a test file that
+# imports requests there must find it already loaded, or the next run's requests mixes its
+# classes with the old one's ("You can only merge into CookieJar").
+import requests  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 
@@ -235,3 +240,29 @@ def test_a_bad_idle_timeout_in_the_ini_stops_the_run(pytester, value):
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*mimic_idle_timeout must be a positive number*{value!r}*"])
+
+
+def test_load_balancer_durations_come_from_the_ini(pytester):
+    pytester.makeini(
+        "[pytest]\nmimic_clb_build_seconds = 30\nmimic_clb_deleted_retention_seconds = 60\n"
+    )
+    pytester.makepyfile(
+        """
+        def test_durations(mimic_cloud):
+            assert mimic_cloud.config.clb_build_seconds == 30
+            assert mimic_cloud.config.clb_update_seconds == 0
+            assert mimic_cloud.config.clb_deleted_retention_seconds == 60
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_a_bad_load_balancer_duration_in_the_ini_stops_the_run(pytester):
+    pytester.makeini("[pytest]\nmimic_clb_update_seconds = soon\n")
+    pytester.makepyfile("def test_never(mimic_cloud):\n    pass\n")
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*mimic_clb_update_seconds must be a non-negative number*"])
