@@ -23,6 +23,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from pytest_mimic.reaper import Reaper
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import MapAdapter
@@ -113,6 +115,13 @@ class ServiceContext:
         self.token_validator: TokenValidator | None = None
         #: Resets the whole cloud (set by ``MimicCloud``; the control plane's reset door).
         self.reset_cloud: Callable[[], None] | None = None
+        self._reaper = Reaper()
+
+    def discard(self, state: Any) -> None:
+        """Hand old state to be freed in the background: a reset swaps in fresh containers
+        and gives the old ones here instead of clearing them in place.
+        """
+        self._reaper.discard(state)
 
     @property
     def config(self) -> CloudConfig:

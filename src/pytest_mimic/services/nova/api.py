@@ -283,9 +283,10 @@ class NovaService(RoutedService):
         return presets.PRESETS
 
     def reset(self) -> None:
-        self.compute.reset()
-        self._servers.clear()
-        self._catalog.clear()
+        old = (self.compute.reset(), self._servers, self._catalog)
+        self._servers = documents.ServerDocuments()
+        self._catalog = documents.CatalogDocuments()
+        self.context.discard(old)
 
     def fault_rules(self) -> Sequence[FaultRule]:
         return presets.standing_rules()

@@ -333,11 +333,16 @@ class Compute:
 
     # -- accounts and quotas -------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Forget every server, keypair, snapshot and quota change."""
+    def reset(self) -> object:
+        """Forget every server, keypair, snapshot and quota change.
+
+        Returns the old state without freeing it, so the caller can have it freed off the
+        critical path (freeing a thousand servers costs more than the rest of a reset).
+        """
         with self._lock:
-            self._accounts.clear()
-            self._quota_overrides.clear()
+            old = (self._accounts, self._quota_overrides)
+            self._accounts, self._quota_overrides = {}, {}
+        return old
 
     def account(self, tenant_id: str, region: str) -> Account:
         """The tenant's state in ``region``, created on first use."""
