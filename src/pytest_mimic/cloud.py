@@ -104,6 +104,10 @@ class MimicCloud:
         self.dispatcher = Dispatcher(
             lambda: self._services, self.faults, self.journal, self.clock, self._root_text
         )
+        self.context.wait_for_change = self.dispatcher.wait_for_change
+        self.context.notify_change = self.dispatcher.notify_change
+        # A clock move can make something a handler waits for due (an SQS message visible).
+        self.clock.add_listener(lambda _clock: self.dispatcher.notify_change())
         self.server = MimicServer(
             self.dispatcher, host, port, keep_alive=keep_alive, idle_timeout=idle_timeout
         )
@@ -135,12 +139,14 @@ class MimicCloud:
 
     def start(self) -> None:
         """Start serving (idempotent); a taken port raises ``OSError``."""
+        self.dispatcher.stopping = False
         self.server.start()
 
     def stop(self) -> None:
         """Undo any test patches, end injected hangs and stop serving."""
         self._stop_in_process()
         self._patcher.undo()
+        self.dispatcher.stopping = True
         self.dispatcher.release_hangs()
         self.server.stop()
 

@@ -65,6 +65,17 @@ CLIENT_TIMEOUT_KEY = "pytest_mimic.client_timeout"
 TIMED_OUT_KEY = "pytest_mimic.timed_out"
 
 
+#: The cloud generation a request arrived in (see ``Dispatcher.wait_for_change``).
+GENERATION_KEY = "pytest_mimic.generation"
+
+
+class StaleRequest(Exception):
+    """Raised in a handler whose request outlived a reset or a stop while it waited.
+
+    The dispatcher answers it with the documented 503, as for any request from before a reset.
+    """
+
+
 class DropConnection(BaseException):
     """Raised through Werkzeug (which only catches ``Exception``) to drop the connection.
 
@@ -118,6 +129,13 @@ class Dispatcher:
         self._release = threading.Event()
         self._routed: list[tuple[str, Service]] = []
         self._routed_count = -1
+        #: Signalled on every change a waiting handler may care about (a send, a clock move,
+        #: a reset, a stop); waiting on it releases the lock, so other clients are served.
+        self.changed = threading.Condition(self.lock)
+        self.stopping = False
+        #: Handlers inside ``wait_for_change`` right now (tests wait for a poll to start).
+        self.waiting = 0
+        self._waiters = threading.Condition(self.lock)
 
     @contextmanager
     def new_generation(self) -> Iterator[None]:
@@ -127,17 +145,62 @@ class Dispatcher:
             self._release.set()
             self._release = threading.Event()
             self.errors = deque(maxlen=MAX_ERRORS)
+            self.changed.notify_all()
             yield
 
     def release_hangs(self) -> None:
-        """End every injected hang now (at test end or server stop)."""
+        """End every injected hang and wake every waiting handler now (test end, stop)."""
         self._release.set()
+        self.notify_change()
+
+    def notify_change(self) -> None:
+        """Wake handlers waiting in ``wait_for_change`` to look again."""
+        with self.changed:
+            self.changed.notify_all()
+
+    def wait_for_change(self, request: Request, seconds: float) -> None:
+        """Inside a handler: release the cloud lock for up to ``seconds`` (real time) or
+        until ``notify_change``, then take it back.
+
+        Raises ``StaleRequest`` if the cloud was reset, or the server is stopping, meanwhile:
+        the handler must not touch the next test's state. Spurious wake-ups happen; callers
+        loop on their own condition and deadline.
+        """
+        generation = request.environ.get(GENERATION_KEY)
+        if generation == self.generation and seconds > 0 and not self.stopping:
+            self.waiting += 1
+            self._waiters.notify_all()
+            try:
+                self.changed.wait(seconds)
+            finally:
+                self.waiting -= 1
+        if generation != self.generation or self.stopping:
+            raise StaleRequest()
+
+    def wait_for_waiters(self, count: int = 1, timeout: float = 10.0) -> bool:
+        """Block until at least ``count`` handlers wait in ``wait_for_change`` (for tests
+        that must act while a long poll is known to be waiting). False on timeout.
+        """
+        with self._waiters:
+            return self._waiters.wait_for(lambda: self.waiting >= count, timeout)
 
     def find(self, path: str) -> Service | None:
         """The service whose prefix is the longest match for ``path``."""
         for prefix, service in self._prefixes():
             if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
                 return service
+        return None
+
+    def _claimant(self, request: Request) -> Service | None:
+        """The first service, in registration order, that claims a request no prefix matched
+        (a tool with one endpoint for everything sends SQS calls to ``/``).
+        """
+        for service in self._services():
+            try:
+                if service.claims(request):
+                    return service
+            except Exception:
+                log.exception("pytest-mimic: %s.claims failed", service.name)
         return None
 
     def _prefixes(self) -> list[tuple[str, Service]]:
@@ -184,17 +247,21 @@ class Dispatcher:
             return self._crash(service, request, request.path, _body(request))
 
     def _dispatch(self, environ: WSGIEnvironment, started: float, generation: int) -> Response:
+        environ[GENERATION_KEY] = generation
         path = environ.get("PATH_INFO", "") or "/"
         service = self.find(path)
         if service is None:
             unrouted = Request(environ)
             unrouted.max_content_length = MAX_BODY_BYTES
-            return self._unrouted(unrouted, path, started, generation)
-
-        prefix = service.prefix.rstrip("/")
-        environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
-        environ["PATH_INFO"] = path[len(prefix) :]
-        request = Request(environ)
+            service = self._claimant(unrouted)
+            if service is None:
+                return self._unrouted(unrouted, path, started, generation)
+            request = unrouted  # served at the root, as the service's own paths
+        else:
+            prefix = service.prefix.rstrip("/")
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+            environ["PATH_INFO"] = path[len(prefix) :]
+            request = Request(environ)
         # One limit for every service, checked on Content-Length before anything is read
         # (a chunked body is cut off when it passes the limit).
         # A chunked body has no length to check: read one byte past the limit to see it.
@@ -242,6 +309,8 @@ class Dispatcher:
                 try:
                     response = service.handle(request, operation)
                     response.get_data()  # render lazy bodies inside the lock
+                except StaleRequest:
+                    return self._stale(service, request)
                 except Exception:
                     response = self._crash(service, request, path, body)
         return self._finish(operation, request, path, response, started, generation, decision)

@@ -115,6 +115,12 @@ class ServiceContext:
         self.token_validator: TokenValidator | None = None
         #: Resets the whole cloud (set by ``MimicCloud``; the control plane's reset door).
         self.reset_cloud: Callable[[], None] | None = None
+        #: Inside a handler: release the cloud lock until something changes or ``seconds``
+        #: pass (real time); raises the dispatcher's ``StaleRequest`` after a reset or stop.
+        #: ``MimicCloud`` wires the dispatcher's; alone, a service just sleeps.
+        self.wait_for_change: Callable[[Request, float], None] = _sleep_instead
+        #: Wake handlers in ``wait_for_change`` (call after a change they may wait for).
+        self.notify_change: Callable[[], None] = _nothing
         self._reaper = Reaper()
 
     def discard(self, state: Any) -> None:
@@ -136,6 +142,16 @@ class ServiceContext:
     def now(self) -> float:
         """Simulated now (shorthand for ``clock.now()``)."""
         return self.clock.now()
+
+
+def _sleep_instead(_request: Request, seconds: float) -> None:
+    from pytest_mimic.clock import real_sleep
+
+    real_sleep(seconds)
+
+
+def _nothing() -> None:
+    return None
 
 
 class ServiceError(Exception):
@@ -184,6 +200,15 @@ class Service(abc.ABC):
 
     def reset(self) -> None:  # noqa: B027 - deliberately optional
         """Forget all state; called before every test."""
+
+    def claims(self, request: Request) -> bool:
+        """Whether this service serves ``request``, which no service's prefix matched.
+
+        Asked in registration order; the first ``True`` wins and the service then sees the
+        request at its full path (``SCRIPT_NAME`` empty). Must not consume the body unless it
+        caches it (``request.get_data(cache=True)``) and must not raise.
+        """
+        return False
 
     def fault_rules(self) -> Sequence[FaultRule]:
         """Standing rules (e.g. metadata presets), registered after every reset.
