@@ -35,6 +35,7 @@ from pytest_mimic.patching import Patcher
 from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
 from pytest_mimic.services.external import ExternalServices
+from pytest_mimic.validation import check_target
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -434,6 +435,7 @@ class MimicCloud:
         this method's keywords (``match={"action": "reboot"}``). ``times`` limits how many
         requests are affected.
         """
+        check_target(self._services, service, operation, {**(match or {}), **attributes})
         chosen: list[Action] = []
         if action is not None:
             chosen.append(action)
@@ -466,7 +468,12 @@ class MimicCloud:
     def calls(
         self, service: str | None = None, operation: str | None = None, **attributes: Any
     ) -> list[Call]:
-        """Journal entries of this test matching ``service``, ``operation`` and attributes."""
+        """Journal entries of this test matching ``service``, ``operation`` and attributes.
+
+        A service, operation or attribute name that does not exist raises ``UnknownName``
+        (a misspelt name would otherwise match nothing and an assertion pass).
+        """
+        check_target(self._services, service, operation, attributes)
         return self.journal.calls(service, operation, **attributes)
 
     # -- presentation ----------------------------------------------------------------

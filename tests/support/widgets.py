@@ -27,6 +27,7 @@ class WidgetService(RoutedService):
 
     name: ClassVar[str] = "widgets"
     prefix: ClassVar[str] = "/widgets"
+    described_attributes: ClassVar[frozenset[str]] = frozenset({"widget_name"})
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)

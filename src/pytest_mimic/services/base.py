@@ -201,6 +201,16 @@ class Service(abc.ABC):
     def reset(self) -> None:  # noqa: B027 - deliberately optional
         """Forget all state; called before every test."""
 
+    def operation_names(self) -> frozenset[str] | None:
+        """Every operation this service names, so misspelt ones can be refused (``None``:
+        not declared, anything is accepted).
+        """
+        return None
+
+    def attribute_names(self) -> frozenset[str] | None:
+        """Every attribute its operations carry (``None``: not declared)."""
+        return None
+
     def claims(self, request: Request) -> bool:
         """Whether this service serves ``request``, which no service's prefix matched.
 
@@ -350,6 +360,16 @@ class RoutedService(Service):
             self._recent_routes[key] = result
         request.environ[_MATCH_KEY] = result
         return result
+
+    #: Attributes ``describe`` adds beyond the URL arguments (for name checks).
+    described_attributes: ClassVar[frozenset[str]] = frozenset()
+
+    def operation_names(self) -> frozenset[str]:
+        return frozenset(self._handlers)
+
+    def attribute_names(self) -> frozenset[str]:
+        arguments = {name for rule in self._url_map.iter_rules() for name in rule.arguments}
+        return frozenset(arguments) | self.described_attributes
 
     def resolve(self, request: Request) -> Operation:
         name, match = self._match(request)

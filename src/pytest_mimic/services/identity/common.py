@@ -39,6 +39,9 @@ class IdentityBase(RoutedService):
     """The state and helpers both API versions use; routes live in the subclasses."""
 
     name: ClassVar[str] = "identity"
+    described_attributes: ClassVar[frozenset[str]] = frozenset(
+        {"username", "tenant_id", "credential_type", "api", "token"}
+    )
     prefix: ClassVar[str] = "/identity"
 
     def __init__(self, context: ServiceContext) -> None:

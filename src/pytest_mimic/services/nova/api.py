@@ -262,6 +262,9 @@ class NovaService(RoutedService):
 
     name: ClassVar[str] = "nova"
     prefix: ClassVar[str] = "/compute"
+    described_attributes: ClassVar[frozenset[str]] = frozenset(
+        {"server_name", "metadata", "action"}
+    )
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
