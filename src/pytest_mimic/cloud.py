@@ -32,6 +32,7 @@ from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal
 from pytest_mimic.patching import Patcher
+from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
 from pytest_mimic.services.external import ExternalServices
@@ -464,6 +465,34 @@ class MimicCloud:
             times=times,
         )
         return self.faults.add(rule)
+
+    # -- scenarios -------------------------------------------------------------------
+
+    def scenario_registry(self) -> ScenarioRegistry:
+        """Every scenario this cloud knows: the transport ones, each service's, the user's."""
+        return scenario_registry(type(s) for s in self._services)
+
+    def activate(self, name: str, **parameters: Any) -> list[FaultHandle]:
+        """Load scenario ``name`` (settings and fault rules) until the next reset.
+
+        Unknown names and parameters raise at once, naming the valid ones; a scenario for a
+        service this cloud does not run raises ``UnknownName`` too.
+        """
+        setup = self.scenario_registry().get(name).bind(parameters)
+        for rule in setup.rules:
+            check_target(self._services, rule.service, rule.operation, rule.attributes)
+        if setup.settings:
+            self.configure(**setup.settings)
+        return [self.faults.add(rule) for rule in setup.rules]
+
+    def clear_scenarios(self) -> int:
+        """Remove the rules every activated scenario added; returns how many."""
+        removed = 0
+        for rule in self.faults.rules:
+            if rule.source.startswith("scenario "):
+                self.faults.remove(rule)
+                removed += 1
+        return removed
 
     def calls(
         self, service: str | None = None, operation: str | None = None, **attributes: Any

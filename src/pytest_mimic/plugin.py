@@ -1,6 +1,8 @@
 """The pytest layer: options, fixtures and a report section; everything else is in the library.
 
-Fixtures, by scope: ``mimic_listen_address`` (session) -> ``mimic_config`` (session) ->
+Options are read and checked once, in ``pytest_configure``; markers and ``mimic_endpoints``
+lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (session) ->
+``mimic_config`` (session) -> ``mimic_transport`` (session) ->
 ``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
 ``mimic_cloud`` (function: fresh state, client environment, server-error check; its
 transport from ``mimic_transport``) ->
@@ -10,16 +12,19 @@ the service catalog). Each can be overridden in a ``conftest.py``.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 from pytest_mimic.clock import TimeTravel
-from pytest_mimic.cloud import MimicCloud
-from pytest_mimic.config import CloudConfig
+from pytest_mimic.cloud import MimicCloud, installed_services
+from pytest_mimic.config import CloudConfig, parse_setting
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
+from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT
 
 if TYPE_CHECKING:
@@ -32,8 +37,12 @@ if TYPE_CHECKING:
 HOST_ENV = "PYTEST_MIMIC_HOST"
 PORT_ENV = "PYTEST_MIMIC_PORT"
 _CLOUD_KEY = pytest.StashKey[MimicCloud]()
-#: Cloud Load Balancer durations, each an ini option ``mimic_<name>`` (seconds).
-_CLB_SECONDS = {
+#: Cloud settings with an ini option ``mimic_<name>`` each (parsed by ``parse_setting``).
+_INI_SETTINGS = {
+    "check_tokens": "answer 401 to service calls without a valid token (default true)",
+    "token_lifetime": "seconds a fresh Identity token lives (default 86400)",
+    "server_build_seconds": "seconds a new Nova server stays in BUILD (default 0)",
+    "strict_compute_refs": "validate imageRef/flavorRef against the listed images and flavors",
     "clb_build_seconds": "seconds a new load balancer stays in BUILD",
     "clb_update_seconds": "seconds a load balancer stays in PENDING_UPDATE after a change",
     "clb_delete_seconds": "seconds a load balancer stays in PENDING_DELETE",
@@ -45,26 +54,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mimic", "pytest-mimic fake cloud")
     group.addoption("--mimic-host", default=None, help=f"address to listen on (env {HOST_ENV})")
     group.addoption(
-        "--mimic-port", type=int, default=None, help=f"port, 0 = any free (env {PORT_ENV})"
-    )
-    parser.addini("mimic_host", "address the fake cloud listens on", default="127.0.0.1")
-    parser.addini("mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
-    parser.addini(
-        "mimic_check_tokens",
-        "answer 401 to service calls without a valid token",
-        type="bool",
-        default=True,
-    )
-    parser.addini(
-        "mimic_server_build_seconds", "seconds a new Nova server stays in BUILD", default="0"
-    )
-    for name, what in _CLB_SECONDS.items():
-        parser.addini(f"mimic_{name}", what, default=None)
-    parser.addini(
-        "mimic_strict_compute_refs",
-        "validate imageRef/flavorRef against the listed images and flavors",
-        type="bool",
-        default=False,
+        "--mimic-port",
+        default=None,
+        help=f"port, 0 = any free; under xdist each worker adds its number (env {PORT_ENV})",
     )
     group.addoption(
         "--mimic-transport",
@@ -72,6 +64,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=TRANSPORTS,
         help="how requests-based clients reach the fake (ini mimic_transport)",
     )
+    group.addoption(
+        "--mimic-scenarios",
+        action="store_true",
+        help="list every mimic_scenario name with its parameters and description, then exit",
+    )
+    parser.addini("mimic_host", "address the fake cloud listens on", default="127.0.0.1")
+    parser.addini("mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
+    for name, what in _INI_SETTINGS.items():
+        parser.addini(f"mimic_{name}", what, default=None)
     parser.addini(
         "mimic_transport",
         "'socket' (default), or 'in-process': requests-based clients reach the fake "
@@ -81,8 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "mimic_keep_alive",
         "keep HTTP/1.1 connections open between requests (false: close after each answer)",
-        type="bool",
-        default=True,
+        default="true",
     )
     parser.addini(
         "mimic_idle_timeout",
@@ -98,91 +98,188 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Options:
+    """Every pytest-mimic option, read and checked once at start-up."""
+
+    host: str
+    port: int
+    config: CloudConfig
+    transport: str
+    keep_alive: bool
+    idle_timeout: float
+    endpoints: tuple[tuple[str, str], ...]
+
+
+_OPTIONS_KEY = pytest.StashKey[_Options]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse bad ``mimic_transport`` and ``mimic_idle_timeout`` values before any test runs."""
-    try:
-        _configured_transport(config)
-    except ValueError as error:
-        raise pytest.UsageError(f"pytest-mimic: mimic_transport ini option: {error}") from None
-    _idle_timeout(config)
-    for name in _CLB_SECONDS:
-        if config.getini(f"mimic_{name}") is not None:
-            _seconds(config, f"mimic_{name}")
+    """Register the markers and refuse bad option values once, before any test runs."""
+    config.addinivalue_line(
+        "markers",
+        "mimic_scenario(name, **parameters): load a named failure scenario into mimic_cloud "
+        "for this test (stackable; see pytest --mimic-scenarios)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "mimic_config(**settings): mimic_cloud.configure(**settings) for this test "
+        "(e.g. server_build_seconds=600, check_tokens=False)",
+    )
+    config.stash[_OPTIONS_KEY] = _read_options(config)
 
 
-def _idle_timeout(config: pytest.Config) -> float:
-    raw = str(config.getini("mimic_idle_timeout")).strip()
+def _read_options(config: pytest.Config) -> _Options:
+    def fail(message: str) -> NoReturn:
+        raise pytest.UsageError(f"pytest-mimic: {message}")
+
+    changes: dict[str, Any] = {}
+    for name in _INI_SETTINGS:
+        raw = config.getini(f"mimic_{name}")
+        if raw is not None:
+            try:
+                changes[name] = parse_setting(name, raw)
+            except ValueError as error:
+                fail(f"mimic_{error}")
     try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise pytest.UsageError(
-            f"pytest-mimic: mimic_idle_timeout must be a positive number of seconds, not {raw!r}"
+        cloud_config = CloudConfig().replace(**changes)
+    except (TypeError, ValueError) as error:
+        fail(str(error))
+    try:
+        transport = check_transport(
+            (config.getoption("mimic_transport") or str(config.getini("mimic_transport"))).strip()
         )
-    return seconds
+    except ValueError as error:
+        fail(f"mimic_transport ini option: {error}")
+    keep_alive = _ini_bool(config, "mimic_keep_alive", fail)
+    idle_raw = str(config.getini("mimic_idle_timeout")).strip()
+    try:
+        idle_timeout = float(idle_raw)
+    except ValueError:
+        idle_timeout = math.nan
+    if not math.isfinite(idle_timeout) or idle_timeout <= 0:
+        fail(f"mimic_idle_timeout must be a positive number of seconds, not {idle_raw!r}")
+    host = (
+        config.getoption("mimic_host")
+        or os.environ.get(HOST_ENV)
+        or str(config.getini("mimic_host"))
+    )
+    raw_port = str(
+        config.getoption("mimic_port") or os.environ.get(PORT_ENV) or config.getini("mimic_port")
+    ).strip()
+    try:
+        port = int(raw_port)
+    except ValueError:
+        fail(f"the port must be a number, not {raw_port!r}")
+    if not 0 <= port <= 65535:
+        fail(f"the port must be between 0 and 65535, not {port}")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if port and worker.startswith("gw") and worker[2:].isdigit():
+        # One server per xdist worker: a fixed port becomes port + worker number.
+        port += int(worker[2:])
+        if port > 65535:
+            fail(f"the port plus the xdist worker number ({worker}) passes 65535: {port}")
+    endpoints = []
+    for line in config.getini("mimic_endpoints"):
+        target, sep, endpoint = str(line).partition("=")
+        if not sep or not target.strip() or not endpoint.strip():
+            fail(f"mimic_endpoints line {line!r} must look like 'package.module:NAME = auth'")
+        endpoints.append((target.strip(), endpoint.strip()))
+    return _Options(host, port, cloud_config, transport, keep_alive, idle_timeout, tuple(endpoints))
 
 
-def _configured_transport(config: pytest.Config) -> str:
-    chosen = config.getoption("mimic_transport", None) or str(config.getini("mimic_transport"))
-    return check_transport(chosen.strip())
+def _ini_bool(config: pytest.Config, name: str, fail: Callable[[str], NoReturn]) -> bool:
+    raw = str(config.getini(name)).strip().lower()
+    if raw in {"true", "yes", "on", "1"}:
+        return True
+    if raw not in {"false", "no", "off", "0"}:
+        fail(f"{name}: {raw!r} is not true or false")
+    return False
 
 
-@pytest.fixture
+def _options(config: pytest.Config) -> _Options:
+    return config.stash[_OPTIONS_KEY]
+
+
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """``pytest --mimic-scenarios``: list the scenarios (the user's included) and exit."""
+    if not config.getoption("mimic_scenarios"):
+        return None
+    config._do_configure()
+    try:
+        registry = scenario_registry(installed_services())
+        print(registry.describe())
+    finally:
+        config._ensure_unconfigure()
+    return 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Check every marker and every endpoint line once, and give marked tests mimic_cloud."""
+    options = _options(config)
+    problems: list[str] = []
+    for target, _endpoint in options.endpoints:
+        module = target.split(":", 1)[0].strip()
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            problems.append(f"mimic_endpoints: no module named {module!r} (line {target!r})")
+    registry: ScenarioRegistry | None = None
+    for item in items:
+        scenarios = list(item.iter_markers("mimic_scenario"))
+        settings = list(item.iter_markers("mimic_config"))
+        if not scenarios and not settings:
+            continue
+        if registry is None:
+            registry = scenario_registry(installed_services())
+        for marker in scenarios:
+            try:
+                if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+                    raise TypeError(
+                        "mimic_scenario takes one scenario name and keyword parameters, "
+                        f"not {marker.args!r}"
+                    )
+                registry.get(marker.args[0]).bind(marker.kwargs)
+            except (TypeError, ValueError) as error:
+                problems.append(f"{item.nodeid}: {error}")
+        for marker in settings:
+            try:
+                if marker.args:
+                    raise TypeError("mimic_config takes keyword settings only")
+                options.config.replace(**marker.kwargs)
+            except (TypeError, ValueError) as error:
+                problems.append(f"{item.nodeid}: mimic_config: {error}")
+        if "mimic_cloud" not in item.fixturenames:  # type: ignore[attr-defined]
+            item.fixturenames.append("mimic_cloud")  # type: ignore[attr-defined]
+    if problems:
+        raise pytest.UsageError("pytest-mimic:\n  " + "\n  ".join(problems))
+
+
+@pytest.fixture(scope="session")
 def mimic_transport(pytestconfig: pytest.Config) -> str:
-    """How this test's ``requests`` calls reach the fake: ``"socket"`` or ``"in-process"``.
+    """How ``requests`` calls reach the fake: ``"socket"`` or ``"in-process"``.
 
     Defaults to ``--mimic-transport`` or the ``mimic_transport`` ini option; override it in
     a ``conftest.py``, or parametrize it, to choose per module, class or test.
     """
-    return _configured_transport(pytestconfig)
+    return _options(pytestconfig).transport
 
 
 @pytest.fixture(scope="session")
 def mimic_listen_address(pytestconfig: pytest.Config) -> tuple[str, int]:
-    """``(host, port)`` for the session's server: option, then environment, then ini."""
-    host = (
-        pytestconfig.getoption("mimic_host")
-        or os.environ.get(HOST_ENV)
-        or str(pytestconfig.getini("mimic_host"))
-    )
-    port = pytestconfig.getoption("mimic_port")
-    if port is None:
-        raw = os.environ.get(PORT_ENV) or str(pytestconfig.getini("mimic_port"))
-        try:
-            port = int(raw)
-        except ValueError:
-            raise pytest.UsageError(f"pytest-mimic: port must be a number, not {raw!r}") from None
-    return host, port
+    """``(host, port)`` for the session's server: option, then environment, then ini (under
+    pytest-xdist a fixed port is offset by the worker number).
+    """
+    options = _options(pytestconfig)
+    return options.host, options.port
 
 
 @pytest.fixture(scope="session")
 def mimic_config(pytestconfig: pytest.Config) -> CloudConfig:
     """The session's default settings, from ini options."""
-    clb = {
-        name: _seconds(pytestconfig, f"mimic_{name}")
-        for name in _CLB_SECONDS
-        if pytestconfig.getini(f"mimic_{name}") is not None
-    }
-    return CloudConfig(
-        check_tokens=bool(pytestconfig.getini("mimic_check_tokens")),
-        server_build_seconds=float(str(pytestconfig.getini("mimic_server_build_seconds"))),
-        strict_compute_refs=bool(pytestconfig.getini("mimic_strict_compute_refs")),
-    ).replace(**clb)
-
-
-def _seconds(config: pytest.Config, name: str) -> float:
-    """An ini value that must be a finite, non-negative number of seconds."""
-    raw = str(config.getini(name)).strip()
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds < 0:
-        raise pytest.UsageError(
-            f"pytest-mimic: {name} must be a non-negative number of seconds, not {raw!r}"
-        )
-    return seconds
+    return _options(pytestconfig).config
 
 
 @pytest.fixture(scope="session")
@@ -191,53 +288,53 @@ def mimic_session_cloud(
 ) -> Iterator[MimicCloud]:
     """The session's running cloud; prefer ``mimic_cloud``, which resets it per test."""
     host, port = mimic_listen_address
+    options = _options(pytestconfig)
     cloud = MimicCloud(
         host=host,
         port=port,
         config=mimic_config,
-        keep_alive=bool(pytestconfig.getini("mimic_keep_alive")),
-        idle_timeout=_idle_timeout(pytestconfig),
+        keep_alive=options.keep_alive,
+        idle_timeout=options.idle_timeout,
     )
     try:
         cloud.start()
     except OSError as error:
-        raise pytest.UsageError(
+        pytest.exit(
             f"pytest-mimic cannot listen on {host}:{port}: {error.strerror or error}. "
             f"Choose another port with --mimic-port, {PORT_ENV} or the mimic_port ini option "
-            "(0 picks a free one)."
-        ) from None
+            "(0 picks a free one).",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
     yield cloud
     cloud.stop()
 
 
 @pytest.fixture
 def mimic_cloud(
-    request: pytest.FixtureRequest,
-    mimic_session_cloud: MimicCloud,
-    pytestconfig: pytest.Config,
-    mimic_transport: str,
+    request: pytest.FixtureRequest, mimic_session_cloud: MimicCloud, mimic_transport: str
 ) -> Iterator[MimicCloud]:
     """A fresh fake cloud for this test.
 
     Before the test: state, fault rules, journal, clock and config are reset, and
     ``OS_AUTH_URL``, ``OS_USERNAME``, ``OS_PASSWORD``, ``OS_TENANT_ID``, ``OS_PROJECT_ID``,
     ``OS_REGION_NAME``, ``AWS_ENDPOINT_URL_SQS``, AWS credentials and ``NO_PROXY`` point at
-    it (plus the ``mimic_endpoints`` ini settings). After it: all of that is restored, and
-    an exception inside a fake service fails the test with the request that caused it.
+    it (plus the ``mimic_endpoints`` ini settings); ``mimic_config`` and ``mimic_scenario``
+    markers are applied (the closest last, so it wins). After it: all of that is restored,
+    and an exception inside a fake service fails the test with the request that caused it.
     With ``mimic_transport`` ``"in-process"``, ``requests`` calls skip the socket.
-    Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``.
+    Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``,
+    ``activate()``.
     """
     cloud = mimic_session_cloud
     cloud.begin_test(transport=mimic_transport)
     request.node.stash[_CLOUD_KEY] = cloud
     try:
-        for line in pytestconfig.getini("mimic_endpoints"):
-            target, sep, endpoint = str(line).partition("=")
-            if not sep:
-                raise pytest.UsageError(
-                    f"mimic_endpoints line {line!r} must look like 'package.module:NAME = auth'"
-                )
-            cloud.patch_endpoint(target.strip(), endpoint.strip())
+        for target, endpoint in _options(request.config).endpoints:
+            cloud.patch_endpoint(target, endpoint)
+        for marker in reversed(list(request.node.iter_markers("mimic_config"))):
+            cloud.configure(**marker.kwargs)
+        for marker in reversed(list(request.node.iter_markers("mimic_scenario"))):
+            cloud.activate(marker.args[0], **marker.kwargs)
         yield cloud
     finally:
         cloud.end_test()

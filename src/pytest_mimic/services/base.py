@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pytest_mimic.clock import Clock
     from pytest_mimic.config import CloudConfig
     from pytest_mimic.faults import Behave, FaultEngine, FaultRule
+    from pytest_mimic.scenarios import Scenario
 
 __all__ = [
     "CatalogEntry",
@@ -200,6 +201,15 @@ class Service(abc.ABC):
 
     def reset(self) -> None:  # noqa: B027 - deliberately optional
         """Forget all state; called before every test."""
+
+    @classmethod
+    def scenarios(cls) -> Sequence[Scenario]:
+        """The named failure modes this service offers (see ``pytest_mimic.scenarios``).
+
+        A classmethod: the ``mimic_scenario`` marker is checked at collection time, before
+        any cloud exists.
+        """
+        return ()
 
     def operation_names(self) -> frozenset[str] | None:
         """Every operation this service names, so misspelt ones can be refused (``None``:

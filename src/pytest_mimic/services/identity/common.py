@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from werkzeug.wrappers import Request, Response
 
+    from pytest_mimic.scenarios import Scenario
+
 __all__ = ["IdentityBase"]
 
 
@@ -42,6 +44,13 @@ class IdentityBase(RoutedService):
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"username", "tenant_id", "credential_type", "api", "token"}
     )
+
+    @classmethod
+    def scenarios(cls) -> Sequence[Scenario]:
+        from pytest_mimic.services.identity.scenarios import SCENARIOS
+
+        return SCENARIOS
+
     prefix: ClassVar[str] = "/identity"
 
     def __init__(self, context: ServiceContext) -> None:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Request
 
     from pytest_mimic.faults import FaultRule
+    from pytest_mimic.scenarios import Scenario
     from pytest_mimic.services.nova.data import Flavor
 
 __all__ = ["NovaService"]
@@ -265,6 +266,12 @@ class NovaService(RoutedService):
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"server_name", "metadata", "action"}
     )
+
+    @classmethod
+    def scenarios(cls) -> Sequence[Scenario]:
+        from pytest_mimic.services.nova.scenarios import SCENARIOS
+
+        return SCENARIOS
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
