@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+import tomllib
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.clock import real_sleep
 from pytest_mimic.cloud import MimicCloud, is_loopback
+from pytest_mimic.config import CloudConfig, parse_setting
 from pytest_mimic.server import IDLE_TIMEOUT
 
 if TYPE_CHECKING:
@@ -29,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pytest-mimic", description="Fake OpenStack, Rackspace and AWS services."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the fake cloud in the foreground")
     serve.add_argument(
@@ -61,8 +67,98 @@ def build_parser() -> argparse.ArgumentParser:
         help="calls the journal keeps, oldest dropped first; memory stays bounded "
         f"(default {DEFAULT_JOURNAL_SIZE}; POST /mimic/v1.1/reset empties it)",
     )
+    serve.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a cloud setting, as the ini options and mimic_cloud.configure() take it "
+        "(server_build_seconds=600, check_tokens=false; repeatable)",
+    )
+    serve.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a TOML file of settings ([settings] table) and scenarios (scenarios = [...])",
+    )
+    serve.add_argument(
+        "--scenario",
+        dest="scenarios",
+        action="append",
+        default=[],
+        metavar="NAME[:PARAM=VALUE,...]",
+        help="a scenario kept across resets (repeatable; list them with pytest --mimic-scenarios)",
+    )
     serve.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pytest-mimic-cloud")
+    except metadata.PackageNotFoundError:
+        try:
+            return metadata.version("pytest-mimic")
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+
+def read_settings(
+    pairs: Sequence[str], config_file: Path | None
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    """Settings and scenarios from ``--config FILE`` then ``--set`` (which wins).
+
+    Raises ``ValueError`` with a message naming the bad setting, file or scenario.
+    """
+    settings: dict[str, Any] = {}
+    scenarios: list[tuple[str, dict[str, Any]]] = []
+    if config_file is not None:
+        try:
+            document = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ValueError(f"--config {config_file}: {error.strerror or error}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"--config {config_file}: not valid TOML: {error}") from None
+        unknown = set(document) - {"settings", "scenarios"}
+        if unknown:
+            raise ValueError(
+                f"--config {config_file}: unknown table(s) {sorted(unknown)}; "
+                "use [settings] and scenarios = [...]"
+            )
+        table = document.get("settings", {})
+        if not isinstance(table, dict):
+            raise ValueError(f"--config {config_file}: [settings] must be a table")
+        for name, value in table.items():
+            settings[name] = parse_setting(name, value)
+        listed = document.get("scenarios", [])
+        if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+            raise ValueError(f"--config {config_file}: scenarios must be a list of strings")
+        scenarios += [parse_scenario(text) for text in listed]
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--set {pair!r}: expected NAME=VALUE")
+        settings[name.strip()] = parse_setting(name.strip(), value)
+    return settings, scenarios
+
+
+def parse_scenario(text: str) -> tuple[str, dict[str, Any]]:
+    """``"nova.slow_build:seconds=30"`` -> ``("nova.slow_build", {"seconds": 30.0})``;
+    values are read as JSON when they can be (numbers, true/false), else as text.
+    """
+    name, _, rest = text.partition(":")
+    parameters: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ValueError(f"--scenario {text!r}: parameters are KEY=VALUE, not {part!r}")
+        try:
+            parameters[key.strip()] = json.loads(value)
+        except ValueError:
+            parameters[key.strip()] = value.strip()
+    return name.strip(), parameters
 
 
 def _positive_seconds(text: str) -> float:
@@ -95,6 +191,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError:
             print(f"pytest-mimic: $PORT must be a number, not {raw!r}", file=sys.stderr)
             return 2
+    try:
+        settings, scenarios = read_settings(args.settings, args.config)
+        config = CloudConfig().replace(**settings)
+    except (TypeError, ValueError) as error:
+        print(f"pytest-mimic: {error}", file=sys.stderr)
+        return 2
     return serve(
         args.host,
         port,
@@ -102,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         keep_alive=args.keep_alive,
         idle_timeout=args.idle_timeout,
         journal_size=args.journal_size,
+        config=config,
+        scenarios=[*scenarios, *(parse_scenario(text) for text in args.scenarios)],
     )
 
 
@@ -113,6 +217,8 @@ def serve(
     keep_alive: bool = True,
     idle_timeout: float = IDLE_TIMEOUT,
     journal_size: int = DEFAULT_JOURNAL_SIZE,
+    config: CloudConfig | None = None,
+    scenarios: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     logging.basicConfig(
@@ -136,10 +242,17 @@ def serve(
     cloud = MimicCloud(
         host=host,
         port=port,
+        config=config,
         keep_alive=keep_alive,
         idle_timeout=idle_timeout,
         journal_size=journal_size,
     )
+    try:
+        for name, parameters in scenarios:
+            cloud.keep_scenario(name, **parameters)
+    except (TypeError, ValueError) as error:
+        print(f"pytest-mimic: --scenario: {error}", file=sys.stderr)
+        return 2
     try:
         cloud.start()
     except OSError as error:

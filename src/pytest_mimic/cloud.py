@@ -103,6 +103,8 @@ class MimicCloud:
             self.clock, lambda: self._config, lambda: self._services, self.faults
         )
         self.context.reset_cloud = self.reset
+        self.context.cloud = self  # the control plane's way in
+        self._standing: list[tuple[str, dict[str, Any]]] = []
         self.dispatcher = Dispatcher(
             lambda: self._services, self.faults, self.journal, self.clock, self._root_text
         )
@@ -183,6 +185,13 @@ class MimicCloud:
             for service in self._services:
                 for rule in service.fault_rules():
                     self.faults.add(rule)
+            for name, parameters in self._standing:
+                self.activate(name, **parameters)
+
+    def keep_scenario(self, name: str, **parameters: Any) -> None:
+        """Activate ``name`` now and again after every reset (``serve --scenario``)."""
+        self.activate(name, **parameters)
+        self._standing.append((name, dict(parameters)))
 
     # -- per-test bracket ------------------------------------------------------------
 

@@ -1,13 +1,28 @@
-"""The HTTP control plane under ``/mimic``: doors to the clock and the presets for clients
-that are not Python (another process, another language), as the original Mimic had.
+"""The HTTP control plane under ``/mimic``: every door a Python test has, for clients that are
+not Python (another process, another language, ``pytest-mimic serve``), as the original Mimic
+had. Each route is documented in ``ROUTES`` and served as an OpenAPI document at
+``GET /mimic/openapi.json``.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pytest_mimic.clock import isoformat_z
+from pytest_mimic.config import parse_setting
+from pytest_mimic.faults import (
+    Action,
+    Behave,
+    CloseConnection,
+    Delay,
+    FaultRule,
+    Hang,
+    Pass,
+    ResetConnection,
+    Respond,
+)
 from pytest_mimic.services.base import (
     RoutedService,
     ServiceError,
@@ -16,24 +31,100 @@ from pytest_mimic.services.base import (
     parse_json_body,
     route,
 )
+from pytest_mimic.validation import UnknownName, check_target
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from werkzeug.wrappers import Request, Response
+
+    from pytest_mimic.config import CloudConfig
+    from pytest_mimic.faults import FaultEngine, FaultHandle
+    from pytest_mimic.journal import Journal
+    from pytest_mimic.scenarios import ScenarioRegistry
+    from pytest_mimic.services.base import Service
+
+
+class CloudControls(Protocol):
+    """What the control plane drives: the ``MimicCloud`` it belongs to."""
+
+    faults: FaultEngine
+    journal: Journal
+
+    @property
+    def config(self) -> CloudConfig: ...
+    @property
+    def services(self) -> Sequence[Service]: ...
+    def configure(self, **changes: Any) -> CloudConfig: ...
+    def scenario_registry(self) -> ScenarioRegistry: ...
+    def activate(self, name: str, **parameters: Any) -> list[FaultHandle]: ...
+    def clear_scenarios(self) -> int: ...
+    def reset(self) -> None: ...
+
+
+#: Behaviours the ``behaviors`` API turns into actions: Mimic's names, plus the transport ones.
+_BEHAVIORS = (
+    "fail",
+    "delay",
+    "reset",
+    "close",
+    "hang",
+    "sequence",
+    "default",
+    "build",
+    "error",
+    "active-then-error",
+    "false-negative",
+)
+
+#: (method, path, summary) of every route, for the OpenAPI document and its test.
+ROUTES: tuple[tuple[str, str, str], ...] = (
+    ("GET", "/openapi.json", "This document."),
+    ("POST", "/v1.1/tick", "Advance the clock by {amount} seconds; answers advanced and now."),
+    ("POST", "/v1.1/reset", "Fresh state everywhere (services, rules, journal, clock, settings)."),
+    ("GET", "/v1.1/settings", "Every setting and its current value."),
+    ("PATCH", "/v1.1/settings", "Change settings until the next reset: {name: value, ...}."),
+    ("PUT", "/v1.1/settings", "The same as PATCH (only the settings given change)."),
+    ("GET", "/v1.1/scenarios", "Every known scenario: name, description, parameters."),
+    ("POST", "/v1.1/scenarios/{name}", "Activate a scenario with {parameters}; its rule ids."),
+    ("DELETE", "/v1.1/scenarios", "Remove the rules of every activated scenario."),
+    ("GET", "/v1.1/behaviors", "Every fault rule: id, criteria, action, hits."),
+    (
+        "POST",
+        "/v1.1/behaviors/{service}/{operation}",
+        "Register a behaviour: {name, parameters, criteria, times}; answers its id (201).",
+    ),
+    ("DELETE", "/v1.1/behaviors/{service}/{operation}/{id}", "Remove a behaviour (204)."),
+    (
+        "POST",
+        "/v1.1/next/{service}",
+        "The next request to the service gets the response the X-Mimic-Next-Status, "
+        "X-Mimic-Next-Body and X-Mimic-Next-Headers headers describe.",
+    ),
+    ("POST", "/v1.1/next/{service}/{operation}", "The same, for one operation."),
+    ("GET", "/v1.1/journal", "Calls so far (?service=&operation=): method, path, status..."),
+    ("GET", "/v1.0/presets", "Every service's magic metadata values."),
+)
 
 
 class ControlService(RoutedService):
-    """``POST /mimic/v1.1/tick``, ``POST /mimic/v1.1/reset`` and ``GET /mimic/v1.0/presets``."""
+    """The ``/mimic`` control plane; see ``ROUTES``."""
 
     name: ClassVar[str] = "mimic"
     prefix: ClassVar[str] = "/mimic"
 
+    @property
+    def cloud(self) -> CloudControls:
+        cloud: CloudControls | None = getattr(self.context, "cloud", None)
+        if cloud is None:
+            raise ServiceError(501, "This control plane is not attached to a cloud.")
+        return cloud
+
+    # -- clock, reset, presets -------------------------------------------------------
+
     @route("/v1.1/tick", methods=["POST"], operation="tick", auth=False)
     def tick(self, request: Request) -> Response:
-        """Advance the clock by ``{"amount": seconds}``; answers ``{"advanced", "now"}``.
-
-        A move past 9999-12-31 (``clock.LATEST``) is a 400 and leaves the clock alone; up to
-        there every fake keeps working (token expiries stop at 9999-12-31T23:59:59).
-        """
+        """Advance the clock by ``{"amount": seconds}``; answers ``{"advanced", "now"}``."""
         body = expect_object(parse_json_body(request), "body")
         amount: Any = body.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, int | float):
@@ -67,3 +158,328 @@ class ControlService(RoutedService):
         for service in self.context.services:
             merged.update(service.presets())
         return json_response(merged)
+
+    @route("/openapi.json", operation="openapi", auth=False)
+    def openapi(self, request: Request) -> Response:
+        """An OpenAPI 3.0 document of every control route."""
+        return json_response(openapi_document())
+
+    # -- settings --------------------------------------------------------------------
+
+    @route("/v1.1/settings", operation="get_settings", auth=False)
+    def get_settings(self, request: Request) -> Response:
+        """Every setting and its value."""
+        return json_response({"settings": self.cloud.config.settings()})
+
+    @route("/v1.1/settings", methods=["PATCH", "PUT"], operation="change_settings", auth=False)
+    def change_settings(self, request: Request) -> Response:
+        """``{name: value}``: values as JSON or text (``"600"``, ``"false"``), checked like
+        ini values; all or nothing.
+        """
+        body = expect_object(parse_json_body(request), "body")
+        try:
+            changes = {name: parse_setting(name, value) for name, value in body.items()}
+            self.cloud.config.replace(**changes)  # check everything before changing anything
+            config = self.cloud.configure(**changes)
+        except (TypeError, ValueError) as error:
+            raise ServiceError(400, str(error)) from None
+        return json_response({"settings": config.settings()})
+
+    # -- scenarios -------------------------------------------------------------------
+
+    @route("/v1.1/scenarios", operation="list_scenarios", auth=False)
+    def list_scenarios(self, request: Request) -> Response:
+        """Every scenario with its parameters."""
+        return json_response(
+            {
+                "scenarios": [
+                    {
+                        "name": scenario.name,
+                        "description": scenario.description,
+                        "parameters": [
+                            {
+                                "name": p.name,
+                                "type": p.kind.__name__,
+                                "default": p.default,
+                                "help": p.help,
+                            }
+                            for p in scenario.parameters
+                        ],
+                    }
+                    for scenario in self.cloud.scenario_registry()
+                ]
+            }
+        )
+
+    @route("/v1.1/scenarios/<name>", methods=["POST"], operation="activate_scenario", auth=False)
+    def activate_scenario(self, request: Request, name: str) -> Response:
+        """Activate ``name`` with the body's parameters (optional); 201 with its rule ids."""
+        body = parse_json_body(request, required=False)
+        parameters = {} if body is None else expect_object(body, "body")
+        try:
+            handles = self.cloud.activate(name, **parameters)
+        except UnknownName as error:
+            raise ServiceError(404, str(error)) from None
+        except (TypeError, ValueError) as error:
+            raise ServiceError(400, str(error)) from None
+        return json_response(
+            {"scenario": name, "rules": [handle.rule.id for handle in handles]}, 201
+        )
+
+    @route("/v1.1/scenarios", methods=["DELETE"], operation="clear_scenarios", auth=False)
+    def clear_scenarios(self, request: Request) -> Response:
+        """Remove every activated scenario's rules (settings stay until the next reset)."""
+        return json_response({"removed": self.cloud.clear_scenarios()})
+
+    # -- behaviours (fault rules) ------------------------------------------------------
+
+    @route("/v1.1/behaviors", operation="list_behaviors", auth=False)
+    def list_behaviors(self, request: Request) -> Response:
+        """Every fault rule, in evaluation order."""
+        return json_response(
+            {
+                "behaviors": [
+                    {
+                        "id": rule.id,
+                        "service": rule.service,
+                        "operation": rule.operation,
+                        "description": rule.describe(),
+                        "hits": rule.hits,
+                        "times": rule.times,
+                        "source": rule.source,
+                    }
+                    for rule in self.cloud.faults.rules
+                ]
+            }
+        )
+
+    @route(
+        "/v1.1/behaviors/<service>/<operation>",
+        methods=["POST"],
+        operation="register_behavior",
+        auth=False,
+    )
+    def register_behavior(self, request: Request, service: str, operation: str) -> Response:
+        """Mimic's behaviors API: ``{"name", "parameters", "criteria": [{attr: pattern}],
+        "times"}`` -> 201 ``{"id"}``. ``operation`` ``*`` means any operation.
+        """
+        body = expect_object(parse_json_body(request), "body")
+        unknown = set(body) - {"name", "parameters", "criteria", "times"}
+        if unknown:
+            raise ServiceError(
+                400, f"Unknown keys {sorted(unknown)}; allowed: name, parameters, criteria, times."
+            )
+        parameters = body.get("parameters") or {}
+        parameters = expect_object(parameters, "parameters")
+        criteria: dict[str, Any] = {}
+        raw_criteria = body.get("criteria") or []
+        if not isinstance(raw_criteria, list):
+            raise ServiceError(400, "'criteria' must be a list of {attribute: pattern} objects.")
+        for criterion in raw_criteria:
+            criteria.update(expect_object(criterion, "criteria[]"))
+        times = body.get("times")
+        if times is not None and (
+            isinstance(times, bool) or not isinstance(times, int) or times < 0
+        ):
+            raise ServiceError(400, "'times' must be a whole number >= 0.")
+        op = None if operation == "*" else operation
+        try:
+            check_target(self.cloud.services, service, op, criteria)
+            steps = _steps(body.get("name"), parameters)
+            rule = FaultRule(
+                action=steps if isinstance(steps, Action) else None,
+                sequence=None if isinstance(steps, Action) else steps,
+                service=service,
+                operation=op,
+                attributes=criteria,
+                times=times,
+                source="control plane",
+            )
+        except UnknownName as error:
+            raise ServiceError(404, str(error)) from None
+        except (TypeError, ValueError) as error:
+            raise ServiceError(400, str(error)) from None
+        self.cloud.faults.add(rule)
+        return json_response({"id": rule.id}, 201)
+
+    @route(
+        "/v1.1/behaviors/<service>/<operation>/<rule_id>",
+        methods=["DELETE"],
+        operation="delete_behavior",
+        auth=False,
+    )
+    def delete_behavior(
+        self, request: Request, service: str, operation: str, rule_id: str
+    ) -> Response:
+        """Remove a rule by id; 404 if it is not registered for that service and operation."""
+        rule = self.cloud.faults.find(rule_id)
+        op = None if operation == "*" else operation
+        if rule is None or rule.service != service or rule.operation != op:
+            raise ServiceError(404, f"No behavior {rule_id} for {service}/{operation}.")
+        self.cloud.faults.remove(rule)
+        return json_response(None, 204)
+
+    @route("/v1.1/next/<service>", methods=["POST"], operation="next_response", auth=False)
+    @route(
+        "/v1.1/next/<service>/<operation>",
+        methods=["POST"],
+        operation="next_response",
+        auth=False,
+    )
+    def next_response(self, request: Request, service: str, operation: str = "*") -> Response:
+        """The next matching request gets the response the ``X-Mimic-Next-*`` headers give.
+
+        A one-shot rule of the fault engine: the engine hands it to exactly one request,
+        under its lock, so concurrent traffic cannot answer it twice.
+        """
+        status_text = request.headers.get("X-Mimic-Next-Status")
+        if status_text is None or not status_text.strip().isdigit():
+            raise ServiceError(400, "X-Mimic-Next-Status must be an HTTP status code.")
+        status = int(status_text)
+        if not 100 <= status <= 599:
+            raise ServiceError(400, "X-Mimic-Next-Status must be between 100 and 599.")
+        headers: dict[str, str] = {}
+        raw_headers = request.headers.get("X-Mimic-Next-Headers")
+        if raw_headers:
+            try:
+                parsed = json.loads(raw_headers)
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()
+            ):
+                raise ServiceError(400, "X-Mimic-Next-Headers must be a JSON object of strings.")
+            headers = parsed
+        body = request.headers.get("X-Mimic-Next-Body")
+        op = None if operation == "*" else operation
+        try:
+            check_target(self.cloud.services, service, op)
+        except UnknownName as error:
+            raise ServiceError(404, str(error)) from None
+        action = (
+            Respond(status, None, None, body, headers)
+            if body is not None
+            else Respond(status, headers=headers)
+        )
+        rule = FaultRule(
+            action=action, service=service, operation=op, times=1, source="next-request header"
+        )
+        self.cloud.faults.add(rule)
+        return json_response({"id": rule.id}, 201)
+
+    # -- journal ---------------------------------------------------------------------
+
+    @route("/v1.1/journal", operation="read_journal", auth=False)
+    def read_journal(self, request: Request) -> Response:
+        """Calls so far, oldest first; ``?service=&operation=`` filter them."""
+        service = request.args.get("service") or None
+        operation = request.args.get("operation") or None
+        try:
+            check_target(self.cloud.services, service, operation)
+        except UnknownName as error:
+            raise ServiceError(400, str(error)) from None
+        calls = self.cloud.journal.calls(service, operation)
+        return json_response(
+            {
+                "calls": [
+                    {
+                        "time": isoformat_z(call.time),
+                        "service": call.service,
+                        "operation": call.operation,
+                        "method": call.method,
+                        "path": call.path,
+                        "query": call.query,
+                        "status": call.status,
+                        "fault": call.fault,
+                        "attributes": _jsonable(call.attributes),
+                    }
+                    for call in calls
+                ]
+            }
+        )
+
+
+def _steps(name: Any, parameters: Mapping[str, Any]) -> Action | list[Action]:
+    """The action(s) a named behaviour stands for."""
+    if name == "sequence":
+        inner = parameters.get("behaviors")
+        if not isinstance(inner, list) or not inner:
+            raise ValueError("a 'sequence' needs parameters.behaviors, a non-empty list")
+        steps: list[Action] = []
+        for step in inner:
+            if not isinstance(step, dict):
+                raise ValueError("each step of a sequence is {name, parameters}")
+            action = _steps(step.get("name"), expect_object(step.get("parameters") or {}, "step"))
+            if not isinstance(action, Action):
+                raise ValueError("a sequence cannot contain a sequence")
+            steps.append(action)
+        return steps
+    if name == "fail":
+        code = parameters.get("code", 500)
+        if isinstance(code, bool) or not isinstance(code, int) or not 400 <= code <= 599:
+            raise ValueError("'fail' takes a 'code' between 400 and 599")
+        message = parameters.get("message")
+        fault = parameters.get("type")
+        return Respond(
+            code,
+            message if isinstance(message, str) else None,
+            fault if isinstance(fault, str) else None,
+        )
+    if name in {"delay", "hang"}:
+        seconds = parameters.get("seconds", 60.0 if name == "hang" else 1.0)
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not (0 <= seconds <= 3600)
+        ):
+            raise ValueError(f"'{name}' takes 'seconds' between 0 and 3600")
+        return Delay(float(seconds)) if name == "delay" else Hang(float(seconds))
+    if name == "reset":
+        return ResetConnection()
+    if name == "close":
+        return CloseConnection()
+    if name == "default":
+        return Pass()
+    if name in {"build", "error", "active-then-error", "false-negative"}:
+        return Behave(str(name), dict(parameters))
+    raise ValueError(f"unknown behavior {name!r}; behaviors: {', '.join(_BEHAVIORS)}")
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return value
+
+
+def openapi_document() -> dict[str, Any]:
+    """OpenAPI 3.0 for ``ROUTES``, with the path parameters each route takes."""
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, summary in ROUTES:
+        operation: dict[str, Any] = {
+            "summary": summary,
+            "responses": {"default": {"description": "JSON, or an error {code: {message}}"}},
+        }
+        names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        if names:
+            operation["parameters"] = [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in names
+            ]
+        if method in {"POST", "PATCH", "PUT"}:
+            operation["requestBody"] = {
+                "required": False,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        paths.setdefault("/mimic" + path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "pytest-mimic control plane",
+            "version": "1.1",
+            "description": "Clock, reset, settings, scenarios, behaviours (fault rules), "
+            "next-request overrides and the journal of a pytest-mimic fake cloud.",
+        },
+        "paths": paths,
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -166,6 +167,8 @@ class FaultRule:
     times: int | None = None
     source: str = "python"
     hits: int = 0
+    #: A stable handle for doors that name rules (the control plane's behaviors API).
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
     _cycle: Iterator[Action] | None = field(default=None, repr=False)
     _compiled: tuple[Any, dict[str, Any]] = field(default=(None, {}), repr=False)
 
@@ -283,6 +286,11 @@ class FaultEngine:
         """Forget every rule."""
         with self._lock:
             self._rules.clear()
+
+    def find(self, rule_id: str) -> FaultRule | None:
+        """The registered rule with ``id`` ``rule_id``, if any."""
+        with self._lock:
+            return next((rule for rule in self._rules if rule.id == rule_id), None)
 
     @property
     def rules(self) -> list[FaultRule]:

@@ -116,6 +116,8 @@ class ServiceContext:
         self.token_validator: TokenValidator | None = None
         #: Resets the whole cloud (set by ``MimicCloud``; the control plane's reset door).
         self.reset_cloud: Callable[[], None] | None = None
+        #: The ``MimicCloud`` this context belongs to (the control plane drives it).
+        self.cloud: Any = None
         #: Inside a handler: release the cloud lock until something changes or ``seconds``
         #: pass (real time); raises the dispatcher's ``StaleRequest`` after a reset or stop.
         #: ``MimicCloud`` wires the dispatcher's; alone, a service just sleeps.
