@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -115,14 +115,17 @@ class Clock:
         """Simulated now as an aware UTC datetime."""
         return to_datetime(self.now())
 
-    def advance(self, seconds: float) -> float:
-        """Move simulated time forward and return the new now.
+    def advance(self, seconds: float | timedelta) -> float:
+        """Move simulated time forward (seconds or a ``timedelta``) and return the new now.
 
         Raises ``ValueError`` for a negative or non-finite amount, or one that would pass
         ``LATEST`` (9999-12-31); the clock is then left where it was.
         """
+        seconds = _seconds(seconds)
         if not math.isfinite(seconds) or seconds < 0:
-            raise ValueError(f"cannot advance the clock by {seconds!r} s")
+            raise ValueError(
+                f"cannot advance the clock by {seconds!r} s; to go back, use move_to(...)"
+            )
         with self._lock:
             target = self._now_locked() + seconds
             _check_range(target)
@@ -133,8 +136,11 @@ class Clock:
         self._notify()
         return self.now()
 
-    def move_to(self, moment: datetime | float) -> float:
-        """Jump to ``moment`` (naive datetimes are taken as UTC); backwards is allowed."""
+    def move_to(self, moment: Moment) -> float:
+        """Jump to ``moment``: a datetime (naive = UTC), a date, an ISO 8601 string or a
+        timestamp. Backwards is allowed: states derive from timestamps when read, so a
+        server created "in the future" is simply still building.
+        """
         target = _timestamp(moment)
         _check_range(target)
         with self._lock:
@@ -196,12 +202,35 @@ def _check_range(timestamp: float) -> None:
         )
 
 
-def _timestamp(moment: datetime | float) -> float:
+Moment = datetime | date | str | float
+
+
+def _timestamp(moment: Moment) -> float:
+    """A timestamp from a datetime (naive = UTC), a date (its midnight UTC), an ISO 8601
+    string (``"2030-01-01T12:00:00Z"``), or a number of seconds since the epoch.
+    """
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{moment!r} is not an ISO 8601 date or time") from None
     if isinstance(moment, datetime):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return moment.timestamp()
+    if isinstance(moment, date):
+        return datetime(moment.year, moment.month, moment.day, tzinfo=UTC).timestamp()
+    if isinstance(moment, bool) or not isinstance(moment, int | float):
+        raise TypeError(f"cannot move the clock to {moment!r}: give a datetime, date or string")
     return float(moment)
+
+
+def _seconds(amount: float | timedelta) -> float:
+    if isinstance(amount, timedelta):
+        return amount.total_seconds()
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        raise TypeError(f"give seconds or a timedelta, not {amount!r}")
+    return float(amount)
 
 
 class TimeTravel:
@@ -247,12 +276,19 @@ class TimeTravel:
             time.sleep = _REAL[1]  # type: ignore[assignment]
             self._sleep_patched = False
 
-    def advance(self, seconds: float) -> float:
-        """Move simulated time forward by ``seconds``; return the new timestamp."""
+    def advance(self, seconds: float | timedelta) -> float:
+        """Move simulated time forward by seconds or a ``timedelta``; the new timestamp."""
         return self.clock.advance(seconds)
 
-    def move_to(self, moment: datetime | float) -> float:
-        """Jump simulated time to ``moment``; return the new timestamp."""
+    def shift(self, seconds: float | timedelta) -> float:
+        """time-machine's name for a move by an amount; negative amounts go back."""
+        amount = _seconds(seconds)
+        if amount >= 0:
+            return self.clock.advance(amount)
+        return self.clock.move_to(self.clock.now() + amount)
+
+    def move_to(self, moment: Moment) -> float:
+        """Jump simulated time to a datetime, date, ISO 8601 string or timestamp."""
         return self.clock.move_to(moment)
 
     def freeze(self) -> None:

@@ -514,6 +514,45 @@ class MimicCloud:
         check_target(self._services, service, operation, attributes)
         return self.journal.calls(service, operation, **attributes)
 
+    def assert_called(
+        self,
+        service: str | None = None,
+        operation: str | None = None,
+        *,
+        times: int | None = None,
+        **attributes: Any,
+    ) -> list[Call]:
+        """Assert the journal holds matching calls (exactly ``times`` of them if given);
+        returns them. The failure lists every call that was made, to show the difference.
+        """
+        found = self.calls(service, operation, **attributes)
+        if (times is None and not found) or (times is not None and len(found) != times):
+            wanted = _criteria(service, operation, attributes)
+            expected = "at least one call" if times is None else f"{times} call(s)"
+            raise AssertionError(
+                f"expected {expected} matching {wanted}, found {len(found)}.\n"
+                + self._journal_listing()
+            )
+        return found
+
+    def assert_not_called(
+        self, service: str | None = None, operation: str | None = None, **attributes: Any
+    ) -> None:
+        """Assert no call matches; the failure lists the ones that did."""
+        found = self.calls(service, operation, **attributes)
+        if found:
+            lines = "\n".join(f"  {call.describe()}" for call in found)
+            raise AssertionError(
+                f"expected no call matching {_criteria(service, operation, attributes)}, "
+                f"found {len(found)}:\n{lines}"
+            )
+
+    def _journal_listing(self) -> str:
+        rendered = self.journal.render(limit=30)
+        if not rendered:
+            return "No calls were made."
+        return "Calls made:\n" + "\n".join(f"  {line}" for line in rendered.splitlines())
+
     # -- presentation ----------------------------------------------------------------
 
     def _root_text(self, base: str) -> str:
@@ -527,6 +566,13 @@ class MimicCloud:
             ]
         lines.append("Services: " + ", ".join(f"{s.name} ({s.prefix})" for s in self._services))
         return "\n".join(lines) + "\n"
+
+
+def _criteria(service: str | None, operation: str | None, attributes: Mapping[str, Any]) -> str:
+    where = f"{service or '*'}.{operation or '*'}"
+    if attributes:
+        where += " with " + ", ".join(f"{k}={v!r}" for k, v in attributes.items())
+    return where
 
 
 def is_loopback(host: str) -> bool:
