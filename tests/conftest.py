@@ -14,6 +14,7 @@ BOTH_TRANSPORTS = frozenset(
         "tests.identity.test_environment",
         "tests.nova.test_clients",
         "tests.nova.test_openstacksdk",
+        "tests.clb.test_libcloud",
     }
 )
 

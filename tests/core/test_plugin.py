@@ -135,7 +135,8 @@ def test_failed_test_report_shows_the_journal(pytester):
     result.stdout.fnmatch_lines(["*pytest-mimic calls*", "GET /identity/v2.0 -> 200 (identity.*"])
 
 
-def test_a_taken_port_is_a_clear_usage_error(pytester):
+def test_a_taken_port_is_a_clear_usage_error(pytester, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # this suite may run under xdist
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -144,9 +145,32 @@ def test_a_taken_port_is_a_clear_usage_error(pytester):
 
         result = pytester.runpytest("-p", "no:cacheprovider", f"--mimic-port={port}")
 
-    assert result.ret != 0
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stdout.fnmatch_lines([f"*cannot listen on 127.0.0.1:{port}*"])
     assert "SystemExit" not in result.stdout.str()
+    assert result.stdout.str().count("cannot listen") == 1
+
+
+def test_a_fixed_port_under_xdist_is_offset_by_the_worker_number(pytester, monkeypatch):
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
+    pytester.makepyfile(
+        """
+        def test_port(mimic_listen_address):
+            assert mimic_listen_address[1] == 20003
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider", "--mimic-port=20000").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
+def test_a_port_out_of_range_or_not_a_number_stops_the_run(pytester, port):
+    pytester.makepyfile("def test_x(mimic_cloud):\n    pass\n")
+
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--mimic-port={port}")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*pytest-mimic: the port must be*"])
 
 
 def test_patch_endpoint_from_ini_and_from_the_test(pytester):

@@ -1,0 +1,1072 @@
+"""The state of a fake Cloud Load Balancers service: load balancers, their nodes, virtual IPs,
+settings, access lists and metadata, per tenant per region.
+
+Plain Python, no HTTP. A load balancer's status comes from its ``Timeline`` when it is read,
+so BUILD turns ACTIVE, PENDING_UPDATE turns back to ACTIVE and PENDING_DELETE turns DELETED
+without any timer; a DELETED load balancer disappears (404) once its retention has passed.
+Every change checks the status first, as the real service does: anything but ACTIVE is
+immutable. One lock guards every read and write.
+
+Errors are ``CLBError`` subclasses carrying the real service's messages; the HTTP layer maps
+each class to a status code and body shape.
+"""
+
+from __future__ import annotations
+
+import heapq
+import ipaddress
+import itertools
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pytest_mimic.services.clb import data
+from pytest_mimic.services.lifecycle import Timeline
+from pytest_mimic.services.pagination import OrderedIndex, Page, paginate
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from pytest_mimic.config import CloudConfig
+
+__all__ = [
+    "MAX_FEED_ENTRIES",
+    "AccessItem",
+    "AccessSpec",
+    "BadRequest",
+    "CLBError",
+    "FeedEntry",
+    "Gone",
+    "Immutable",
+    "LoadBalancer",
+    "LoadBalancerQuery",
+    "LoadBalancerSpec",
+    "LoadBalancers",
+    "MetadataItem",
+    "Node",
+    "NodeSpec",
+    "NotFound",
+    "OverLimit",
+    "Ref",
+    "Transition",
+    "Unprocessable",
+    "ValidationFailed",
+    "VipSpec",
+    "VirtualIp",
+    "address_key",
+]
+
+#: Entries kept in one node's Atom feed (the oldest go first): memory stays bounded however
+#: often a node changes.
+MAX_FEED_ENTRIES = 100
+
+_NOT_FOUND = "Load balancer not found"
+_GONE = "The loadbalancer is marked as deleted."
+_DELETED_IMMUTABLE = "The load balancer is deleted and considered immutable."
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+class CLBError(Exception):
+    """A request the real service refuses; ``message`` is what it says."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(CLBError):
+    """A malformed request (400, flat body)."""
+
+
+class ValidationFailed(CLBError):
+    """A request whose content breaks a rule (400, ``validationErrors`` body)."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("Validation Failure")
+        self.messages = list(messages)
+
+
+class NotFound(CLBError):
+    """No such load balancer, node, metadata item or network item (404)."""
+
+
+class Gone(CLBError):
+    """The load balancer is DELETED: its parts cannot be read any more (410)."""
+
+
+class OverLimit(CLBError):
+    """An account limit (nodes, metadata, access list) would be passed (413)."""
+
+
+class Immutable(CLBError):
+    """The load balancer's status forbids changes now (422 ``immutableEntity``)."""
+
+
+class Unprocessable(CLBError):
+    """A well-formed request the service cannot carry out (422), e.g. duplicate nodes."""
+
+
+# -- what requests ask for (built by the HTTP layer) -----------------------------------
+
+
+def canonical_address(text: str) -> str | None:
+    """The canonical text of an IPv4 or IPv6 address (``0::1`` -> ``::1``), or ``None`` if
+    ``text`` is not one. The C parser, not ``ipaddress``: it runs on every node change."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            return socket.inet_ntop(family, socket.inet_pton(family, text))
+        except (OSError, ValueError):  # ValueError: NUL or non-ASCII characters
+            continue
+    return None
+
+
+def address_key(address: str) -> str:
+    """What two node addresses are compared by: the canonical address, or the text."""
+    return canonical_address(address) or address
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Which load balancer a request names: tenant, region and id."""
+
+    tenant_id: str
+    region: str
+    lb_id: int
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """A node to add, already validated."""
+
+    address: str
+    port: int
+    condition: str = "ENABLED"
+    type: str = "PRIMARY"
+    weight: int = 1
+    #: Address and port: two nodes with the same key are duplicates.
+    key: tuple[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (address_key(self.address), self.port))
+
+
+@dataclass(frozen=True)
+class VipSpec:
+    """A virtual IP to create (``type``, optional ``ip_version``) or to share (``shared_id``)."""
+
+    type: str = "PUBLIC"
+    ip_version: str | None = None
+    shared_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AccessSpec:
+    """One network item of an access list."""
+
+    address: str
+    type: str
+
+
+@dataclass(frozen=True)
+class LoadBalancerSpec:
+    """What a create request asks for, already validated by the HTTP layer."""
+
+    name: str
+    protocol: str
+    port: int
+    algorithm: str = "RANDOM"
+    timeout: int = 30
+    half_closed: bool = False
+    https_redirect: bool = False
+    virtual_ips: tuple[VipSpec, ...] = (VipSpec(),)
+    nodes: tuple[NodeSpec, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    access_list: tuple[AccessSpec, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """How a change ends: PENDING_UPDATE for ``seconds`` (``None``: the configured time), then
+    ACTIVE; or ERROR at once when ``error`` (Mimic's ``lb_error_state``)."""
+
+    seconds: float | None = None
+    error: bool = False
+
+
+@dataclass(frozen=True)
+class LoadBalancerQuery:
+    """Filters and paging of a load balancer list.
+
+    DELETED load balancers are listed only when ``status`` asks for them.
+    """
+
+    status: str | None = None
+    node_address: str | None = None
+    changes_since: float | None = None
+    marker: int | None = None
+    limit: int = 100
+
+
+# -- state -----------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class MetadataItem:
+    """One ``{"id", "key", "value"}`` of a load balancer's or node's metadata."""
+
+    id: int
+    key: str
+    value: str
+
+
+@dataclass(eq=False)
+class AccessItem:
+    """One network item of an access list."""
+
+    id: int
+    address: str
+    type: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One event of a node's Atom feed."""
+
+    at: float
+    summary: str
+
+
+@dataclass(eq=False)
+class Node:
+    """One back-end node of a load balancer."""
+
+    id: int
+    address: str
+    port: int
+    condition: str
+    type: str
+    weight: int
+    status: str
+    #: Address and port, canonical (see ``NodeSpec.key``).
+    key: tuple[str, int]
+    metadata: dict[int, MetadataItem] = field(default_factory=dict)
+    feed: deque[FeedEntry] = field(default_factory=lambda: deque(maxlen=MAX_FEED_ENTRIES))
+
+
+@dataclass(eq=False)
+class VirtualIp:
+    """A virtual IP; several load balancers of one tenant may share it (by id)."""
+
+    id: int
+    address: str
+    type: str
+    ip_version: str
+    users: set[int] = field(default_factory=set)
+
+
+@dataclass(eq=False)
+class LoadBalancer:
+    """One load balancer. ``status_at``/``updated_at`` read the clock-driven timeline."""
+
+    id: int
+    tenant_id: str
+    region: str
+    name: str
+    protocol: str
+    port: int
+    algorithm: str
+    timeout: int
+    half_closed: bool
+    https_redirect: bool
+    virtual_ips: list[VirtualIp]
+    created: float
+    edited: float
+    timeline: Timeline
+    nodes: dict[int, Node] = field(default_factory=dict)
+    #: Node id by ``Node.key``: duplicate checks cost one lookup, not a scan.
+    node_keys: dict[tuple[str, int], int] = field(default_factory=dict)
+    metadata: dict[int, MetadataItem] = field(default_factory=dict)
+    access_list: dict[int, AccessItem] = field(default_factory=dict)
+    #: Stored settings by their JSON name (``healthMonitor``, ``connectionThrottle``,
+    #: ``sessionPersistence``, ``connectionLogging``, ``contentCaching``, ``errorpage``,
+    #: ``sslTermination``); absent means "not configured".
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: When the load balancer stops existing (404): DELETED plus the retention time.
+    gone_at: float | None = None
+
+    def status_at(self, now: float) -> str:
+        """The status in force at ``now``."""
+        return self.timeline.status_at(now)
+
+    def updated_at(self, now: float) -> float:
+        """When the load balancer last changed (a change or a status), as of ``now``."""
+        return max(self.edited, self.timeline.changed_at(now))
+
+    def metadata_dict(self) -> dict[str, str]:
+        """Metadata as ``{key: value}`` (what presets and fault rules look at)."""
+        return {item.key: item.value for item in self.metadata.values()}
+
+
+class Account:
+    """One tenant's load balancers and virtual IPs in one region."""
+
+    def __init__(self, tenant_id: str, region: str) -> None:
+        self.tenant_id = tenant_id
+        self.region = region
+        #: Keyed by the id, so a page after a marker starts by bisection.
+        self.load_balancers: OrderedIndex[LoadBalancer] = OrderedIndex()
+        self.virtual_ips: dict[int, VirtualIp] = {}
+
+
+class LoadBalancers:
+    """Every tenant's load balancers in every region.
+
+    Ids (load balancers, nodes, virtual IPs, metadata and network items) come from counters
+    of the whole cloud: unique in every region and never reused until the next reset.
+    """
+
+    def __init__(self, now: Callable[[], float], config: Callable[[], CloudConfig]) -> None:
+        self._now = now
+        self._config = config
+        self._lock = threading.RLock()
+        self._accounts: dict[tuple[str, str], Account] = {}
+        self._by_id: dict[int, LoadBalancer] = {}
+        self._gone: list[tuple[float, int]] = []
+        self._reset_counters()
+
+    def _reset_counters(self) -> None:
+        self._lb_ids = itertools.count(1)
+        self._node_ids = itertools.count(1)
+        self._vip_ids = itertools.count(1)
+        self._item_ids = itertools.count(1)
+        self._addresses = itertools.count(0)
+
+    def now(self) -> float:
+        """Simulated now."""
+        return self._now()
+
+    def reset(self) -> object:
+        """Forget every load balancer and restart the id counters.
+
+        Returns the old state without freeing it, so the caller can have it freed off the
+        critical path.
+        """
+        with self._lock:
+            old = (self._accounts, self._by_id, self._gone)
+            self._accounts, self._by_id, self._gone = {}, {}, []
+            self._reset_counters()
+            return old
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def _account(self, tenant_id: str, region: str) -> Account:
+        key = (tenant_id, region)
+        account = self._accounts.get(key)
+        if account is None:
+            account = self._accounts[key] = Account(tenant_id, region)
+        return account
+
+    def _sweep(self, now: float) -> None:
+        """Forget load balancers whose retention has passed (cheap when there are none)."""
+        gone = self._gone
+        while gone and gone[0][0] <= now:
+            _at, lb_id = heapq.heappop(gone)
+            lb = self._by_id.get(lb_id)
+            if lb is not None and lb.gone_at is not None and lb.gone_at <= now:
+                self._forget(lb)
+
+    def _forget(self, lb: LoadBalancer) -> None:
+        del self._by_id[lb.id]
+        account = self._accounts.get((lb.tenant_id, lb.region))
+        if account is not None:
+            account.load_balancers.remove(str(lb.id))
+            self._release_vips(account, lb)
+
+    def _live(self, ref: Ref, now: float) -> LoadBalancer:
+        """The load balancer (DELETED ones included until they are gone), or ``NotFound``."""
+        self._sweep(now)
+        lb = self._by_id.get(ref.lb_id)
+        if lb is None or lb.tenant_id != ref.tenant_id or lb.region != ref.region:
+            raise NotFound(_NOT_FOUND)
+        return lb
+
+    def _readable(self, ref: Ref, now: float) -> LoadBalancer:
+        """The load balancer whose parts may be read: not DELETED (410)."""
+        lb = self._live(ref, now)
+        if lb.status_at(now) == "DELETED":
+            raise Gone(_GONE)
+        return lb
+
+    def _mutable(self, ref: Ref, now: float) -> LoadBalancer:
+        """The load balancer if it is ACTIVE; ``Immutable`` with the real message otherwise."""
+        lb = self._live(ref, now)
+        status = lb.status_at(now)
+        if status == "ACTIVE":
+            return lb
+        if status == "DELETED":
+            raise Immutable(_DELETED_IMMUTABLE)
+        raise Immutable(
+            f"Load Balancer '{lb.id}' has a status of '{status}' and is considered immutable."
+        )
+
+    def _changed(self, lb: LoadBalancer, now: float, transition: Transition) -> None:
+        """After a change: PENDING_UPDATE, then ACTIVE (or ERROR at once)."""
+        lb.edited = now
+        if transition.error:
+            lb.timeline = Timeline.starting(now, "ERROR")
+            return
+        seconds = transition.seconds
+        if seconds is None:
+            seconds = float(self._config().clb_update_seconds)
+        # A fresh timeline per change: the old one is all in the past, and a load balancer
+        # changed a million times must not keep a million entries.
+        lb.timeline = Timeline.starting(now, "PENDING_UPDATE")
+        lb.timeline.set(now + max(seconds, 0.0), "ACTIVE")
+
+    def find(self, ref: Ref) -> LoadBalancer | None:
+        """The load balancer (DELETED ones included), or ``None``; never raises."""
+        with self._lock:
+            try:
+                return self._live(ref, self._now())
+            except NotFound:
+                return None
+
+    def load_balancer(self, ref: Ref) -> LoadBalancer:
+        """The load balancer, DELETED ones included until they are gone; else ``NotFound``."""
+        with self._lock:
+            return self._live(ref, self._now())
+
+    def readable(self, ref: Ref) -> LoadBalancer:
+        """The load balancer whose nodes and settings may be read (``Gone`` once DELETED)."""
+        with self._lock:
+            return self._readable(ref, self._now())
+
+    def mutable(self, ref: Ref) -> LoadBalancer:
+        """The load balancer if it may change now (ACTIVE); ``Immutable`` otherwise.
+
+        Lets the HTTP layer refuse a change before it reads the request body, in the order
+        the original Mimic checked.
+        """
+        with self._lock:
+            return self._mutable(ref, self._now())
+
+    def facts(self, ref: Ref, node_id: int | None = None) -> dict[str, Any] | None:
+        """What fault rules and the journal match on: ``lb_name``, ``metadata`` and, for a
+        node of the load balancer, ``node_address``; ``None`` for an unknown load balancer."""
+        with self._lock:
+            lb = self.find(ref)
+            if lb is None:
+                return None
+            facts: dict[str, Any] = {"lb_name": lb.name, "metadata": lb.metadata_dict()}
+            node = lb.nodes.get(node_id) if node_id is not None else None
+            if node is not None:
+                facts["node_address"] = node.address
+            return facts
+
+    def metadata_by_id(
+        self, tenant_id: str, region: str, ids: Iterable[int]
+    ) -> dict[int, dict[str, str]]:
+        """The metadata of each named load balancer of the tenant (unknown ids left out)."""
+        with self._lock:
+            result: dict[int, dict[str, str]] = {}
+            for lb_id in ids:
+                lb = self.find(Ref(tenant_id, region, lb_id))
+                if lb is not None:
+                    result[lb_id] = lb.metadata_dict()
+            return result
+
+    def list_load_balancers(
+        self, tenant_id: str, region: str, query: LoadBalancerQuery
+    ) -> Page[LoadBalancer]:
+        """A page of the tenant's load balancers in id order, filtered by ``query``."""
+        with self._lock:
+            now = self._now()
+            self._sweep(now)
+            account = self._accounts.get((tenant_id, region))
+            if account is None:
+                return Page([], more=False)
+            index = account.load_balancers
+            items = (
+                index.after_key(float(query.marker)) if query.marker is not None else iter(index)
+            )
+            wanted = query.status
+            address = address_key(query.node_address) if query.node_address else None
+            since = query.changes_since
+
+            def keep(lb: LoadBalancer) -> bool:
+                status = lb.status_at(now)
+                if (wanted is None and status == "DELETED") or wanted not in (None, status):
+                    return False
+                if since is not None and lb.updated_at(now) < since:
+                    return False
+                return address is None or any(key[0] == address for key in lb.node_keys)
+
+            return paginate(items, limit=query.limit, keep=keep)
+
+    # -- load balancers ------------------------------------------------------------------
+
+    def create(
+        self,
+        tenant_id: str,
+        region: str,
+        spec: LoadBalancerSpec,
+        build_seconds: float | None = None,
+    ) -> LoadBalancer:
+        """A new load balancer in BUILD (for ``build_seconds`` or the configured time)."""
+        if len(spec.nodes) > data.MAX_NODES:
+            raise OverLimit(f"Nodes must not exceed {data.MAX_NODES} per load balancer.")
+        _check_duplicates({}, spec.nodes)
+        if len(spec.metadata) > data.MAX_METADATA:
+            raise OverLimit(f"Metadata must not exceed {data.MAX_METADATA} per load balancer.")
+        _check_metadata_keys((), [key for key, _value in spec.metadata])
+        if len(spec.access_list) > data.MAX_ACCESS_ITEMS:
+            raise OverLimit(f"Access list must not exceed {data.MAX_ACCESS_ITEMS} items.")
+        with self._lock:
+            now = self._now()
+            self._sweep(now)
+            account = self._account(tenant_id, region)
+            lb_id = next(self._lb_ids)
+            vips = self._virtual_ips(account, lb_id, spec)
+            if build_seconds is None:
+                build_seconds = float(self._config().clb_build_seconds)
+            timeline = Timeline.starting(now, "BUILD")
+            timeline.set(now + max(build_seconds, 0.0), "ACTIVE")
+            lb = LoadBalancer(
+                id=lb_id,
+                tenant_id=tenant_id,
+                region=region,
+                name=spec.name,
+                protocol=spec.protocol,
+                port=spec.port,
+                algorithm=spec.algorithm,
+                timeout=spec.timeout,
+                half_closed=spec.half_closed,
+                https_redirect=spec.https_redirect,
+                virtual_ips=vips,
+                created=now,
+                edited=now,
+                timeline=timeline,
+                settings=dict(spec.settings),
+            )
+            for vip in vips:
+                vip.users.add(lb_id)
+            for node_spec in spec.nodes:
+                self._new_node(lb, node_spec, now, feed=False)
+            for key, value in spec.metadata:
+                item = MetadataItem(next(self._item_ids), key, value)
+                lb.metadata[item.id] = item
+            for access in spec.access_list:
+                entry = AccessItem(next(self._item_ids), access.address, access.type)
+                lb.access_list[entry.id] = entry
+            account.load_balancers.add(str(lb_id), lb, key=float(lb_id))
+            self._by_id[lb_id] = lb
+            return lb
+
+    def _virtual_ips(self, account: Account, lb_id: int, spec: LoadBalancerSpec) -> list[VirtualIp]:
+        vips: list[VirtualIp] = []
+        for vip_spec in spec.virtual_ips:
+            if vip_spec.shared_id is not None:
+                shared = account.virtual_ips.get(vip_spec.shared_id)
+                if shared is None:
+                    raise ValidationFailed(f"Virtual ip {vip_spec.shared_id} was not found.")
+                for user in shared.users:
+                    other = self._by_id.get(user)
+                    if other is not None and other.port == spec.port:
+                        raise ValidationFailed(
+                            f"Virtual ip {shared.id} is already used by load balancer "
+                            f"{other.id} on port {spec.port}; a load balancer sharing it needs "
+                            "another port."
+                        )
+                vips.append(shared)
+                continue
+            versions = (
+                (vip_spec.ip_version,)
+                if vip_spec.ip_version is not None
+                else ("IPV4", "IPV6")
+                if vip_spec.type == "PUBLIC"
+                else ("IPV4",)
+            )
+            for version in versions:
+                vip = VirtualIp(
+                    next(self._vip_ids),
+                    self._vip_address(vip_spec.type, version),
+                    vip_spec.type,
+                    version,
+                )
+                account.virtual_ips[vip.id] = vip
+                vips.append(vip)
+        return vips
+
+    def _vip_address(self, vip_type: str, version: str) -> str:
+        n = next(self._addresses)
+        high, low = divmod(n, 250)
+        if version == "IPV6":
+            return str(ipaddress.IPv6Address("2001:4801:7901::") + (n + 1))
+        if vip_type == "SERVICENET":
+            return f"10.190.{high % 256}.{low + 2}"
+        return f"162.242.{high % 256}.{low + 2}"
+
+    def _release_vips(self, account: Account, lb: LoadBalancer) -> None:
+        for vip in lb.virtual_ips:
+            vip.users.discard(lb.id)
+            if not vip.users:
+                account.virtual_ips.pop(vip.id, None)
+
+    def virtual_ips(self, ref: Ref) -> list[VirtualIp]:
+        """The load balancer's virtual IPs (``Gone`` once DELETED)."""
+        with self._lock:
+            return list(self._readable(ref, self._now()).virtual_ips)
+
+    def update(self, ref: Ref, changes: Mapping[str, Any], transition: Transition) -> None:
+        """Change attributes (``name``, ``algorithm``, ``protocol``, ``port``, ``timeout``,
+        ``half_closed``, ``https_redirect``); the load balancer goes through PENDING_UPDATE."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            for name, value in changes.items():
+                setattr(lb, name, value)
+            self._changed(lb, now, transition)
+
+    def delete(self, ref: Ref, seconds: float | None = None) -> None:
+        """PENDING_DELETE for ``seconds`` (or the configured time), then DELETED; ERROR load
+        balancers may be deleted too."""
+        with self._lock:
+            now = self._now()
+            lb = self._live(ref, now)
+            status = lb.status_at(now)
+            if status not in ("ACTIVE", "ERROR"):
+                self._mutable(ref, now)  # raises the right Immutable
+            self._start_delete(lb, now, seconds)
+
+    def delete_many(
+        self, tenant_id: str, region: str, ids: Sequence[int], seconds: Mapping[int, float]
+    ) -> None:
+        """Delete several load balancers at once: all or none.
+
+        ``seconds`` gives PENDING_DELETE durations per id (others use the configured time).
+        """
+        with self._lock:
+            now = self._now()
+            self._sweep(now)
+            found: list[LoadBalancer] = []
+            missing: list[int] = []
+            immutable: list[int] = []
+            for lb_id in ids:
+                lb = self._by_id.get(lb_id)
+                if lb is None or lb.tenant_id != tenant_id or lb.region != region:
+                    missing.append(lb_id)
+                elif lb.status_at(now) not in ("ACTIVE", "ERROR"):
+                    immutable.append(lb_id)
+                else:
+                    found.append(lb)
+            if missing:
+                listed = ",".join(str(i) for i in sorted(missing))
+                raise BadRequest(f"Must provide valid load balancers: {listed} could not be found.")
+            if immutable:
+                listed = ",".join(str(i) for i in sorted(immutable))
+                raise BadRequest(
+                    f"Must provide valid load balancers: {listed} are immutable and could not "
+                    "be processed."
+                )
+            for lb in found:
+                self._start_delete(lb, now, seconds.get(lb.id))
+
+    def _start_delete(self, lb: LoadBalancer, now: float, seconds: float | None) -> None:
+        config = self._config()
+        if seconds is None:
+            seconds = float(config.clb_delete_seconds)
+        deleted_at = now + max(seconds, 0.0)
+        lb.edited = now
+        lb.timeline = Timeline.starting(now, "PENDING_DELETE")
+        lb.timeline.set(deleted_at, "DELETED")
+        lb.gone_at = deleted_at + max(float(config.clb_deleted_retention_seconds), 0.0)
+        heapq.heappush(self._gone, (lb.gone_at, lb.id))
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    def _new_node(self, lb: LoadBalancer, spec: NodeSpec, now: float, *, feed: bool) -> Node:
+        status = "OFFLINE" if "healthMonitor" in lb.settings else "ONLINE"
+        node = Node(
+            next(self._node_ids),
+            spec.address,
+            spec.port,
+            spec.condition,
+            spec.type,
+            spec.weight,
+            status,
+            spec.key,
+        )
+        lb.nodes[node.id] = node
+        lb.node_keys[node.key] = node.id
+        if feed:
+            node.feed.append(
+                FeedEntry(
+                    now,
+                    f"Node successfully created with address: '{node.address}', port: "
+                    f"'{node.port}', condition: '{node.condition}', weight: '{node.weight}'",
+                )
+            )
+        return node
+
+    def _node(self, lb: LoadBalancer, node_id: int) -> Node:
+        node = lb.nodes.get(node_id)
+        if node is None:
+            raise NotFound(f"Node with id #{node_id} not found for loadbalancer #{lb.id}")
+        return node
+
+    def nodes(self, ref: Ref) -> list[Node]:
+        """The load balancer's nodes (``Gone`` once DELETED)."""
+        with self._lock:
+            return list(self._readable(ref, self._now()).nodes.values())
+
+    def node(self, ref: Ref, node_id: int) -> Node:
+        """One node, or ``NotFound`` with the real message."""
+        with self._lock:
+            return self._node(self._readable(ref, self._now()), node_id)
+
+    def add_nodes(self, ref: Ref, specs: Sequence[NodeSpec], transition: Transition) -> list[Node]:
+        """Add nodes: 422 for a duplicate address and port, 413 past 25 nodes."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            _check_duplicates(lb.node_keys, specs)
+            if len(lb.nodes) + len(specs) > data.MAX_NODES:
+                raise OverLimit(f"Nodes must not exceed {data.MAX_NODES} per load balancer.")
+            added = [self._new_node(lb, spec, now, feed=True) for spec in specs]
+            self._changed(lb, now, transition)
+            return added
+
+    def update_node(
+        self, ref: Ref, node_id: int, changes: Mapping[str, Any], transition: Transition
+    ) -> Node:
+        """Change a node's ``condition``, ``type`` or ``weight``."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            node = self._node(lb, node_id)
+            for name, value in changes.items():
+                setattr(node, name, value)
+            node.feed.append(
+                FeedEntry(
+                    now,
+                    f"Node successfully updated with address: '{node.address}', port: "
+                    f"'{node.port}', weight: '{node.weight}', condition: '{node.condition}'",
+                )
+            )
+            self._changed(lb, now, transition)
+            return node
+
+    def delete_node(self, ref: Ref, node_id: int, transition: Transition) -> None:
+        """Remove one node."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            self._remove_node(lb, self._node(lb, node_id))
+            self._changed(lb, now, transition)
+
+    def delete_nodes(self, ref: Ref, node_ids: Iterable[int], transition: Transition) -> None:
+        """Remove up to 10 nodes at once: all or none."""
+        wanted = sorted(set(node_ids))
+        with self._lock:
+            now = self._now()
+            lb = self._live(ref, now)
+            status = lb.status_at(now)
+            if status == "DELETED":
+                raise Immutable(_DELETED_IMMUTABLE)
+            if status != "ACTIVE":
+                raise Unprocessable("LoadBalancer is not ACTIVE")
+            strangers = [node_id for node_id in wanted if node_id not in lb.nodes]
+            if strangers:
+                listed = ",".join(str(i) for i in strangers)
+                raise ValidationFailed(f"Node ids {listed} are not a part of your loadbalancer")
+            if len(wanted) > data.BATCH_DELETE_LIMIT:
+                raise ValidationFailed(
+                    f"Request to delete {len(wanted)} nodes exceeds the account limit "
+                    f"BATCH_DELETE_LIMIT of {data.BATCH_DELETE_LIMIT} please attempt to delete "
+                    f"fewer then {data.BATCH_DELETE_LIMIT} nodes"
+                )
+            for node_id in wanted:
+                self._remove_node(lb, lb.nodes[node_id])
+            self._changed(lb, now, transition)
+
+    @staticmethod
+    def _remove_node(lb: LoadBalancer, node: Node) -> None:
+        del lb.nodes[node.id]
+        lb.node_keys.pop(node.key, None)
+
+    def node_feed(self, ref: Ref, node_id: int) -> list[FeedEntry]:
+        """The node's feed, newest event first."""
+        with self._lock:
+            node = self._node(self._readable(ref, self._now()), node_id)
+            return list(reversed(node.feed))
+
+    # -- settings ------------------------------------------------------------------------
+
+    def setting(self, ref: Ref, name: str) -> Any:
+        """A stored setting (``None`` when not configured)."""
+        with self._lock:
+            return self._readable(ref, self._now()).settings.get(name)
+
+    def change_setting(
+        self,
+        ref: Ref,
+        name: str,
+        change: Callable[[Any], Any],
+        transition: Transition,
+    ) -> None:
+        """Store ``change(current)`` (``None`` removes it); PENDING_UPDATE follows.
+
+        ``change`` runs under the lock and may raise a ``CLBError`` to refuse the request.
+        """
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            value = change(lb.settings.get(name))
+            if value is None:
+                lb.settings.pop(name, None)
+            else:
+                lb.settings[name] = value
+            self._changed(lb, now, transition)
+
+    # -- access list ---------------------------------------------------------------------
+
+    def access_list(self, ref: Ref) -> list[AccessItem]:
+        """The network items, oldest first."""
+        with self._lock:
+            return list(self._readable(ref, self._now()).access_list.values())
+
+    def add_access_items(
+        self, ref: Ref, specs: Sequence[AccessSpec], transition: Transition
+    ) -> list[AccessItem]:
+        """Add network items; an address already listed is a 400, past 100 items a 413."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            seen = {address_key(item.address) for item in lb.access_list.values()}
+            for spec in specs:
+                key = address_key(spec.address)
+                if key in seen:
+                    raise ValidationFailed(f"Duplicate network item address: {spec.address}")
+                seen.add(key)
+            if len(lb.access_list) + len(specs) > data.MAX_ACCESS_ITEMS:
+                raise OverLimit(f"Access list must not exceed {data.MAX_ACCESS_ITEMS} items.")
+            added = []
+            for spec in specs:
+                item = AccessItem(next(self._item_ids), spec.address, spec.type)
+                lb.access_list[item.id] = item
+                added.append(item)
+            self._changed(lb, now, transition)
+            return added
+
+    def delete_access_items(
+        self, ref: Ref, item_ids: Iterable[int] | None, transition: Transition
+    ) -> None:
+        """Remove the named network items (all or none), or the whole list when ``None``."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            if item_ids is None:
+                lb.access_list.clear()
+            else:
+                wanted = sorted(set(item_ids))
+                strangers = [i for i in wanted if i not in lb.access_list]
+                if strangers:
+                    listed = ",".join(str(i) for i in strangers)
+                    raise ValidationFailed(
+                        f"Network item ids {listed} are not a part of your access list"
+                    )
+                for item_id in wanted:
+                    del lb.access_list[item_id]
+            self._changed(lb, now, transition)
+
+    def delete_access_item(self, ref: Ref, item_id: int, transition: Transition) -> None:
+        """Remove one network item, or ``NotFound``."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            if lb.access_list.pop(item_id, None) is None:
+                raise NotFound("Network item not found")
+            self._changed(lb, now, transition)
+
+    # -- metadata (of a load balancer, or of one of its nodes) ---------------------------
+
+    def _metadata_of(self, lb: LoadBalancer, node_id: int | None) -> dict[int, MetadataItem]:
+        return lb.metadata if node_id is None else self._node(lb, node_id).metadata
+
+    def metadata(self, ref: Ref, node_id: int | None = None) -> list[MetadataItem]:
+        """The metadata items, oldest first."""
+        with self._lock:
+            lb = self._readable(ref, self._now())
+            return list(self._metadata_of(lb, node_id).values())
+
+    def metadata_item(self, ref: Ref, item_id: int, node_id: int | None = None) -> MetadataItem:
+        """One metadata item, or ``NotFound``."""
+        with self._lock:
+            lb = self._readable(ref, self._now())
+            item = self._metadata_of(lb, node_id).get(item_id)
+            if item is None:
+                raise NotFound("Metadata item not found")
+            return item
+
+    def add_metadata(
+        self,
+        ref: Ref,
+        items: Sequence[tuple[str, str]],
+        transition: Transition,
+        node_id: int | None = None,
+    ) -> list[MetadataItem]:
+        """Add items: a key already there is a 400, past 25 items a 413."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            container = self._metadata_of(lb, node_id)
+            existing = [item.key for item in container.values()]
+            _check_metadata_keys(existing, [key for key, _value in items])
+            if len(container) + len(items) > data.MAX_METADATA:
+                owner = "load balancer" if node_id is None else "node"
+                raise OverLimit(f"Metadata must not exceed {data.MAX_METADATA} per {owner}.")
+            added = []
+            for key, value in items:
+                item = MetadataItem(next(self._item_ids), key, value)
+                container[item.id] = item
+                added.append(item)
+            self._changed(lb, now, transition)
+            return added
+
+    def update_metadata_item(
+        self,
+        ref: Ref,
+        item_id: int,
+        value: str,
+        transition: Transition,
+        node_id: int | None = None,
+    ) -> None:
+        """Change one item's value."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            item = self._metadata_of(lb, node_id).get(item_id)
+            if item is None:
+                raise NotFound("Metadata item not found")
+            item.value = value
+            self._changed(lb, now, transition)
+
+    def delete_metadata(
+        self,
+        ref: Ref,
+        item_ids: Iterable[int],
+        transition: Transition,
+        node_id: int | None = None,
+    ) -> None:
+        """Remove the named items: all or none."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            container = self._metadata_of(lb, node_id)
+            wanted = sorted(set(item_ids))
+            strangers = [i for i in wanted if i not in container]
+            if strangers:
+                listed = ",".join(str(i) for i in strangers)
+                raise ValidationFailed(f"Metadata ids {listed} are not a part of your metadata")
+            for item_id in wanted:
+                del container[item_id]
+            self._changed(lb, now, transition)
+
+    def delete_metadata_item(
+        self, ref: Ref, item_id: int, transition: Transition, node_id: int | None = None
+    ) -> None:
+        """Remove one item, or ``NotFound``."""
+        with self._lock:
+            now = self._now()
+            lb = self._mutable(ref, now)
+            if self._metadata_of(lb, node_id).pop(item_id, None) is None:
+                raise NotFound("Metadata item not found")
+            self._changed(lb, now, transition)
+
+    # -- control plane -------------------------------------------------------------------
+
+    def _controlled(self, lb_id: int, tenant_id: str | None, region: str | None) -> LoadBalancer:
+        self._sweep(self._now())
+        lb = self._by_id.get(lb_id)
+        if lb is None and tenant_id is None:
+            raise NotFound(f"Load balancer {lb_id} not found")
+        if lb is None or tenant_id not in (None, lb.tenant_id):
+            raise NotFound(f"Tenant {tenant_id} doesn't own load balancer {lb_id}")
+        if region not in (None, lb.region):
+            raise NotFound(f"Load balancer {lb_id} is not in region {region}")
+        return lb
+
+    def set_status(
+        self,
+        lb_id: int,
+        status: str,
+        *,
+        tenant_id: str | None = None,
+        region: str | None = None,
+        seconds: float | None = None,
+    ) -> None:
+        """Force a status (``ACTIVE``, ``ERROR``, ``PENDING_UPDATE``, ``PENDING_DELETE``).
+
+        It stays until changed again, as in the original Mimic; with ``seconds`` it lasts that
+        long and the load balancer then turns ACTIVE (DELETED after ``PENDING_DELETE``).
+        """
+        if status not in data.SETTABLE_STATUSES:
+            raise BadRequest(
+                f"Unsupported status {status} not one of {', '.join(data.SETTABLE_STATUSES)}"
+            )
+        with self._lock:
+            now = self._now()
+            lb = self._controlled(lb_id, tenant_id, region)
+            lb.gone_at = None
+            if status == "PENDING_DELETE" and seconds is not None:
+                self._start_delete(lb, now, seconds)
+                return
+            lb.timeline = Timeline.starting(now, status)
+            if seconds is not None and status != "ACTIVE":
+                lb.timeline.set(now + max(seconds, 0.0), "ACTIVE")
+
+    def set_node_status(
+        self,
+        lb_id: int,
+        node_id: int,
+        status: str,
+        *,
+        tenant_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        """Force a node's ``status`` (``ONLINE`` or ``OFFLINE``), as a health monitor would."""
+        if status not in data.NODE_STATUSES:
+            raise BadRequest("status key not found or it must have ONLINE or OFFLINE value")
+        with self._lock:
+            lb = self._controlled(lb_id, tenant_id, region)
+            node = lb.nodes.get(node_id)
+            if node is None:
+                raise NotFound(
+                    f"Load balancer {lb_id} on tenant {lb.tenant_id} does not have node {node_id}"
+                )
+            node.status = status
+
+
+def _check_duplicates(existing: Mapping[tuple[str, int], int], specs: Iterable[NodeSpec]) -> None:
+    """422 when a node repeats an existing address and port, or another node of the request."""
+    seen: set[tuple[str, int]] = set()
+    for spec in specs:
+        key = spec.key
+        if key in existing or key in seen:
+            raise Unprocessable(
+                "Duplicate nodes detected. One or more nodes already configured on load balancer."
+            )
+        seen.add(key)
+
+
+def _check_metadata_keys(existing: Iterable[str], keys: Iterable[str]) -> None:
+    seen = set(existing)
+    for key in keys:
+        if key in seen:
+            raise ValidationFailed(f"Duplicate metadata key: {key}")
+        seen.add(key)
