@@ -103,6 +103,17 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ),
     ("POST", "/v1.1/next/{service}/{operation}", "The same, for one operation."),
     ("GET", "/v1.1/journal", "Calls so far (?service=&operation=): method, path, status..."),
+    (
+        "PATCH",
+        "/v1.1/clb/{region}/{tenant}/loadbalancers/{lb_id}/attributes",
+        "Force a load balancer's status: {status: ACTIVE|ERROR|PENDING_UPDATE|PENDING_DELETE, "
+        "seconds?}.",
+    ),
+    (
+        "PUT",
+        "/v1.1/clb/{region}/{tenant}/loadbalancers/{lb_id}/nodes/{node_id}/status",
+        "Force a node's status: {status: ONLINE|OFFLINE}, as a health check would.",
+    ),
     ("GET", "/v1.0/presets", "Every service's magic metadata values."),
 )
 
@@ -366,6 +377,60 @@ class ControlService(RoutedService):
         )
         self.cloud.faults.add(rule)
         return json_response({"id": rule.id}, 201)
+
+    # -- Cloud Load Balancers' statuses (Mimic had these in its CLB control API) ----------
+
+    @route(
+        "/v1.1/clb/<region>/<tenant>/loadbalancers/<lb_id>/attributes",
+        methods=["PATCH"],
+        operation="set_load_balancer_status",
+        auth=False,
+    )
+    def set_load_balancer_status(
+        self, request: Request, region: str, tenant: str, lb_id: str
+    ) -> Response:
+        """``{"status", "seconds"?}`` -> 204; 400 for a bad status, 404 for an unknown LB."""
+        body = expect_object(parse_json_body(request), "body")
+        seconds = body.get("seconds")
+        if seconds is not None and (
+            isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0
+        ):
+            raise ServiceError(400, "'seconds' must be a number >= 0.")
+        self._clb_call(
+            lambda clb: clb.set_status(
+                lb_id, body.get("status"), tenant=tenant, region=region, seconds=seconds
+            )
+        )
+        return json_response(None, 204)
+
+    @route(
+        "/v1.1/clb/<region>/<tenant>/loadbalancers/<lb_id>/nodes/<node_id>/status",
+        methods=["PUT"],
+        operation="set_node_status",
+        auth=False,
+    )
+    def set_node_status(
+        self, request: Request, region: str, tenant: str, lb_id: str, node_id: str
+    ) -> Response:
+        """``{"status": "ONLINE" | "OFFLINE"}`` -> 204."""
+        body = expect_object(parse_json_body(request), "body")
+        self._clb_call(
+            lambda clb: clb.set_node_status(
+                lb_id, node_id, body.get("status"), tenant=tenant, region=region
+            )
+        )
+        return json_response(None, 204)
+
+    def _clb_call(self, action: Any) -> None:
+        clb = next((s for s in self.context.services if s.name == "clb"), None)
+        if clb is None:
+            raise ServiceError(404, "Cloud Load Balancers is not installed on this cloud.")
+        try:
+            action(clb)
+        except LookupError as error:
+            raise ServiceError(404, str(error).strip("'\"")) from None
+        except (TypeError, ValueError) as error:
+            raise ServiceError(400, str(error)) from None
 
     # -- journal ---------------------------------------------------------------------
 

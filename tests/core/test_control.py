@@ -300,3 +300,37 @@ def test_serve_prints_its_version():
 
     assert result.returncode == 0
     assert result.stdout.startswith("pytest-mimic ")
+
+
+def test_load_balancer_and_node_statuses_are_set_under_mimic(mimic_cloud, control):
+    token = login(mimic_cloud).json()["access"]["token"]["id"]
+    tenant = mimic_cloud.credentials.tenant_id
+    region = mimic_cloud.region
+    lbs = mimic_cloud.url("rax:load-balancer") + "/loadbalancers"
+    body = {
+        "loadBalancer": {
+            "name": "web",
+            "protocol": "HTTP",
+            "port": 80,
+            "virtualIps": [{"type": "PUBLIC"}],
+            "nodes": [{"address": "10.0.0.1", "port": 80, "condition": "ENABLED"}],
+        }
+    }
+    headers = {"X-Auth-Token": token}
+    lb = requests.post(lbs, json=body, headers=headers).json()["loadBalancer"]
+    node_id = lb["nodes"][0]["id"]
+    where = f"{control}/clb/{region}/{tenant}/loadbalancers/{lb['id']}"
+
+    errored = requests.patch(where + "/attributes", json={"status": "ERROR"})
+    offline = requests.put(f"{where}/nodes/{node_id}/status", json={"status": "OFFLINE"})
+    bad = requests.patch(where + "/attributes", json={"status": "SLEEPY"})
+    missing = requests.patch(
+        f"{control}/clb/{region}/{tenant}/loadbalancers/999999/attributes",
+        json={"status": "ERROR"},
+    )
+    fetched = requests.get(f"{lbs}/{lb['id']}", headers=headers).json()["loadBalancer"]
+
+    assert (errored.status_code, offline.status_code) == (204, 204)
+    assert (bad.status_code, missing.status_code) == (400, 404)
+    assert fetched["status"] == "ERROR"
+    assert fetched["nodes"][0]["status"] == "OFFLINE"
