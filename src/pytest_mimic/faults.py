@@ -269,11 +269,15 @@ class FaultEngine:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
+        # The rules that can apply to each service, in order; rebuilt after a change. Every
+        # request asks, and most rules name a service (every preset does).
+        self._by_service: dict[str, list[FaultRule]] = {}
 
     def add(self, rule: FaultRule) -> FaultHandle:
         """Register ``rule`` after all existing ones."""
         with self._lock:
             self._rules.append(rule)
+            self._by_service.clear()
         return FaultHandle(self, rule)
 
     def remove(self, rule: FaultRule) -> None:
@@ -281,11 +285,13 @@ class FaultEngine:
         with self._lock:
             if rule in self._rules:
                 self._rules.remove(rule)
+                self._by_service.clear()
 
     def clear(self) -> None:
         """Forget every rule."""
         with self._lock:
             self._rules.clear()
+            self._by_service.clear()
 
     def find(self, rule_id: str) -> FaultRule | None:
         """The registered rule with ``id`` ``rule_id``, if any."""
@@ -300,8 +306,13 @@ class FaultEngine:
 
     def match(self, operation: Operation) -> Decision | None:
         """The first rule that fires for ``operation``, with its action; counts the hit."""
+        service = operation.service
         with self._lock:
-            for rule in self._rules:
+            candidates = self._by_service.get(service)
+            if candidates is None:
+                candidates = [r for r in self._rules if r.service in (None, service)]
+                self._by_service[service] = candidates
+            for rule in candidates:
                 action = rule.take(operation)
                 if action is not None:
                     return Decision(action, rule)

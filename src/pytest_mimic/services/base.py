@@ -513,17 +513,30 @@ def parse_json_body(request: Request, *, required: bool = True) -> Any:
         if required:
             raise ServiceError(400, "The request body is empty; a JSON document is required.")
         return None
+    # ``describe`` and the handler both read the body; it is parsed once per request.
+    cached = request.environ.get(_PARSED_KEY)
+    if cached is None:
+        cached = request.environ[_PARSED_KEY] = _parse(raw)
+    if isinstance(cached, ServiceError):
+        raise cached
+    return cached[0]
+
+
+_PARSED_KEY = "pytest_mimic.parsed_body"
+
+
+def _parse(raw: bytes) -> tuple[Any] | ServiceError:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ServiceError(400, "The request body is not valid UTF-8.") from None
+        return ServiceError(400, "The request body is not valid UTF-8.")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return (json.loads(text, parse_constant=_refuse_constant),)
     except ValueError as error:
-        raise ServiceError(400, f"Malformed request body: {error}.") from None
+        return ServiceError(400, f"Malformed request body: {error}.")
     except RecursionError:
         # json.loads gives up on [[[[... thousands deep with RecursionError, not ValueError.
-        raise ServiceError(400, "Malformed request body: JSON nested too deeply.") from None
+        return ServiceError(400, "Malformed request body: JSON nested too deeply.")
 
 
 def _refuse_constant(name: str) -> Any:
