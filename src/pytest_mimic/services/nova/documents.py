@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Final
@@ -61,6 +62,8 @@ class _Hole:
 
 
 HOLE: Final = _Hole()
+_MARKER: Final = f"\x00{uuid.uuid4().hex}\x00"
+_MARKER_JSON: Final = json.dumps(_MARKER)
 
 
 class ObjectTemplate:
@@ -75,17 +78,32 @@ class ObjectTemplate:
     def __init__(self, fields: Mapping[str, Any]) -> None:
         if not fields:
             raise ValueError("a template needs at least one member")
-        segments: list[bytes] = []
+        # One json.dumps of the whole object, the holes as a marker no client value holds
+        # (a random token between NULs), split on the marker: a first listing of a thousand
+        # new servers encodes each once instead of member by member.
+        expected = sum(value is HOLE for value in fields.values())
+        text = json.dumps({k: _MARKER if v is HOLE else v for k, v in fields.items()})
+        pieces = text.split(_MARKER_JSON)
+        if len(pieces) != expected + 1:  # the marker in a value: encode member by member
+            pieces = self._member_by_member(fields)
+        else:
+            pieces[-1] = pieces[-1][:-1]  # render closes the object itself
+        self._segments = tuple(piece.encode() for piece in pieces[:-1])
+        self._tail = pieces[-1].encode()
+
+    @staticmethod
+    def _member_by_member(fields: Mapping[str, Any]) -> list[str]:
+        pieces: list[str] = []
         current = "{"
         for index, (key, value) in enumerate(fields.items()):
             current += ("" if index == 0 else ", ") + json.dumps(key) + ": "
             if value is HOLE:
-                segments.append(current.encode())
+                pieces.append(current)
                 current = ""
             else:
                 current += json.dumps(value)
-        self._segments = tuple(segments)
-        self._tail = current.encode()
+        pieces.append(current)
+        return pieces
 
     @property
     def holes(self) -> int:
@@ -99,12 +117,28 @@ class ObjectTemplate:
         parts: list[bytes] = []
         for segment, value in zip(self._segments, values, strict=True):
             parts.append(segment)
-            parts.append(json.dumps(value).encode())
+            parts.append(_value(value))
         parts.append(self._tail)
         for key, value in (trailing or {}).items():
             parts.append(f", {json.dumps(key)}: {json.dumps(value)}".encode())
         parts.append(b"}")
         return b"".join(parts)
+
+
+def _value(value: Any) -> bytes:
+    """``json.dumps(value).encode()``, with the C string encoder called directly for the
+    strings, numbers and nulls that fill most holes (a thousand servers, six holes each).
+    """
+    if isinstance(value, str):
+        return _encode_string(value).encode()
+    if value is None:
+        return b"null"
+    if type(value) is int:
+        return str(value).encode()
+    return json.dumps(value).encode()
+
+
+_encode_string: Final = json.encoder.encode_basestring_ascii
 
 
 # -- the dict forms (the reference every cached encoding must equal) -------------------
