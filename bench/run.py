@@ -95,7 +95,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": {
-            name: version(name) for name in ("pytest-mimic-cloud", "werkzeug", "requests", "responses")
+            name: version(name)
+            for name in ("pytest-mimic-cloud", "werkzeug", "requests", "responses")
         },
     }
 
