@@ -54,10 +54,11 @@ from pytest_mimic.services.sqs.model import (
 from pytest_mimic.services.sqs.operations import OPERATIONS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from werkzeug.wrappers import Request, Response
 
+    from pytest_mimic.scenarios import Scenario
     from pytest_mimic.services.sqs.operations import OperationSpec
 
 __all__ = ["SQSService"]
@@ -249,6 +250,12 @@ class SQSService(Service):
 
     name: ClassVar[str] = "sqs"
     prefix: ClassVar[str] = "/sqs"
+
+    @classmethod
+    def scenarios(cls) -> Sequence[Scenario]:
+        from pytest_mimic.services.sqs.scenarios import SCENARIOS
+
+        return SCENARIOS
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
