@@ -220,6 +220,20 @@ class Dispatcher:
         body = response.get_data()
         code = response.status_code
         headers = response.headers.to_wsgi_list()
+        if not _sendable(headers):
+            # A service put text into a header that HTTP cannot carry (a non-Latin-1 character
+            # from the path): a bug in the fake, answered 500 and reported, never a silent drop.
+            try:
+                raise ValueError(f"header values HTTP cannot carry: {headers!r}")
+            except ValueError:
+                request = Request(environ)
+                response = self._crash(
+                    self.find(environ.get("SCRIPT_NAME", "") or "/"), request, request.path, b""
+                )
+            body, code = response.get_data(), response.status_code
+            headers = [
+                (k, v) for k, v in response.headers.to_wsgi_list() if k.lower() != "location"
+            ]
         if code in _BODYLESS or code < 200:
             body = b""
         elif "Content-Length" not in response.headers:
@@ -425,6 +439,15 @@ class Dispatcher:
         if response is None:
             return Response(status=204)
         return response
+
+
+def _sendable(headers: list[tuple[str, str]]) -> bool:
+    for name, value in headers:
+        try:
+            (name + value).encode("latin-1")
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 def _body(request: Request) -> bytes:

@@ -192,3 +192,24 @@ def test_the_reset_door_empties_state_journal_and_clock(private_cloud):
     assert requests.get(f"{widgets}/{widget_id}").status_code == 404
     assert private_cloud.clock.now() < before - 3000
     assert [c.operation for c in private_cloud.calls()] == ["get_widget"]
+
+
+def test_a_header_http_cannot_carry_is_a_reported_500_not_a_silent_drop(private_cloud):
+    """A service bug that puts a non-Latin-1 character in a header still gets an answer."""
+    from pytest_mimic.services.base import json_response
+
+    widgets = private_cloud.service("widgets")
+    original = widgets.get
+
+    def bad_header(request, widget_id):
+        return json_response({}, headers={"X-Name": "caf\u0100"})
+
+    widgets.get = bad_header
+    try:
+        answer = requests.get(private_cloud.url("widgets") + "/x")
+    finally:
+        widgets.get = original
+
+    assert answer.status_code == 500
+    with pytest.raises(MimicServerError, match="header values HTTP cannot carry"):
+        private_cloud.check()

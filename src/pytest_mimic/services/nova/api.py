@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
@@ -370,10 +371,12 @@ class NovaService(RoutedService):
     # -- URLs ----------------------------------------------------------------------------
 
     def _root(self, request: Request, region: str) -> str:
-        return f"{base_url(request)}{self.prefix}/{region}"
+        # Path segments go back into URLs and the Location header percent-encoded: a region
+        # or tenant with a newline or a non-Latin-1 character must not break the answer.
+        return f"{base_url(request)}{self.prefix}/{quote(region, safe='')}"
 
     def _links(self, request: Request, region: str, tenant: str, path: str) -> list[dict[str, str]]:
-        return documents.links(self._root(request, region), tenant, path)
+        return documents.links(self._root(request, region), quote(tenant, safe=""), path)
 
     # -- versions ------------------------------------------------------------------------
 
