@@ -1,0 +1,273 @@
+"""Known-good request bodies per operation: the seeds that mutated bodies start from.
+
+A body with one field wrong reaches much deeper into a handler than random JSON, which a
+service refuses at its first check. The first seed of an operation must succeed as it is:
+the ``World`` sends it to make the resource a path argument names (``create_server`` for a
+``<server_id>``), and ``test_every_recipe_makes_its_value`` proves it does.
+
+Operations with no entry here are fuzzed with generic JSON only, and the run's summary lists
+them; add a seed when a service lands (its operation name is the route's endpoint).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from typing import Any
+
+from tests.fuzz.known import OTHER, Known
+
+
+def _ssh_rsa_public_key() -> str:
+    def field(data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + data
+
+    blob = field(b"ssh-rsa") + field(b"\x01\x00\x01") + field(b"\x00" + bytes(range(1, 129)))
+    return f"ssh-rsa {base64.b64encode(blob).decode()} fuzz@example"
+
+
+USERNAME, PASSWORD, API_KEY = Known("username"), Known("password"), Known("api_key")
+TENANT, TOKEN = Known("tenant"), Known("token")
+IMAGE, FLAVOR = Known("nova.image_id"), "general1-1"
+
+_V2_PASSWORD = {"passwordCredentials": {"username": USERNAME, "password": PASSWORD}}
+_V3_PASSWORD = {
+    "methods": ["password"],
+    "password": {"user": {"name": USERNAME, "domain": {"id": "default"}, "password": PASSWORD}},
+}
+_SERVER = {
+    "name": "fuzz-server",
+    "imageRef": IMAGE,
+    "flavorRef": FLAVOR,
+    "metadata": {"fuzz-key": "fuzz-value"},
+}
+_LOAD_BALANCER = {
+    "name": "fuzz-lb",
+    "protocol": "HTTP",
+    "port": 80,
+    "algorithm": "RANDOM",
+    "virtualIps": [{"type": "PUBLIC"}],
+    "nodes": [{"address": "10.1.1.1", "port": 80, "condition": "ENABLED"}],
+}
+
+SEEDS: dict[str, tuple[Any, ...]] = {
+    # -- the control plane
+    "tick": ({"amount": 1}, {"amount": 0.25}),
+    "reset": ({},),  # reads no body; one is sent all the same
+    # -- Identity v2.0 (Rackspace) and v3 (Keystone)
+    "authenticate": (
+        {"auth": _V2_PASSWORD},
+        {"auth": {**_V2_PASSWORD, "tenantId": TENANT}},
+        {"auth": {"RAX-KSKEY:apiKeyCredentials": {"username": USERNAME, "apiKey": API_KEY}}},
+        {"auth": {"token": {"id": TOKEN}, "tenantId": TENANT}},
+        {"auth": {"passwordCredentials": {"username": "fuzz-newcomer", "password": "pw"}}},
+    ),
+    "authenticate_v3": (
+        {"auth": {"identity": _V3_PASSWORD, "scope": {"project": {"id": TENANT}}}},
+        {"auth": {"identity": {"methods": ["token"], "token": {"id": TOKEN}}}},
+    ),
+    "impersonate": (
+        {"RAX-AUTH:impersonation": {"user": {"username": USERNAME}, "expire-in-seconds": 3600}},
+    ),
+    # -- Nova
+    "create_server": (
+        {"server": _SERVER},
+        {"server": {**_SERVER, "min_count": 2, "max_count": "3", "key_name": "fuzz-kp"}},
+        {"server": {**_SERVER, "OS-DCF:diskConfig": "MANUAL", "networks": [], "personality": []}},
+        {"server": {**_SERVER, "metadata": {"server_building": 30}}},
+        {"server": {**_SERVER, "metadata": {"server_error": "1"}}},
+        {
+            "server": {
+                **_SERVER,
+                "metadata": {"create_server_failure": json.dumps({"message": "fuzz", "code": 500})},
+            }
+        },
+        {
+            "server": {
+                **_SERVER,
+                "metadata": {"delete_server_failure": json.dumps({"code": 500, "times": 1})},
+            }
+        },
+    ),
+    "update_server_metadata": ({"metadata": {"fuzz-key": "changed", "another": "x"}},),
+    "set_server_metadata_item": ({"meta": {"fuzz-key": "changed"}},),
+    "server_action": (
+        {"reboot": {"type": "SOFT"}},
+        {"reboot": {"type": "HARD"}},
+        {"resize": {"flavorRef": "general1-2"}},
+        {"confirmResize": None},
+        {"revertResize": None},
+        {"rebuild": {"imageRef": IMAGE, "name": "rebuilt", "metadata": {"a": "b"}}},
+        {"rescue": {"adminPass": "secret"}},
+        {"unrescue": None},
+        {"changePassword": {"adminPass": "secret"}},
+        {"createImage": {"name": "fuzz-snapshot", "metadata": {"a": "b"}}},
+    ),
+    "create_keypair": (
+        {"keypair": {"name": "fuzz-kp"}},
+        {"keypair": {"name": "fuzz-imported", "public_key": _ssh_rsa_public_key()}},
+    ),
+    # -- Cloud Load Balancers: creates as libcloud and pyrax send them (pyrax with explicit
+    # nulls), the rest as the API documents them
+    "create_load_balancer": (
+        {"loadBalancer": _LOAD_BALANCER},
+        {
+            "loadBalancer": {
+                **_LOAD_BALANCER,
+                "virtualIps": [{"type": "PUBLIC", "ipVersion": "IPV4"}],
+                "nodes": [
+                    {
+                        "address": "10.1.1.2",
+                        "port": 80,
+                        "condition": "ENABLED",
+                        "type": None,
+                        "id": None,
+                    }
+                ],
+                "halfClosed": None,
+                "accessList": None,
+                "connectionLogging": None,
+                "connectionThrottle": None,
+                "healthMonitor": None,
+                "metadata": None,
+                "timeout": None,
+                "sessionPersistence": None,
+                "httpsRedirect": None,
+            }
+        },
+    ),
+    "update_load_balancer": (
+        {
+            "loadBalancer": {
+                "name": "fuzz-renamed",
+                "algorithm": "ROUND_ROBIN",
+                "protocol": "HTTP",
+                "port": 8080,
+                "timeout": 60,
+                "halfClosed": False,
+            }
+        },
+    ),
+    "add_nodes": (
+        {"nodes": [{"address": "10.2.2.2", "port": 80, "condition": "ENABLED", "weight": 1}]},
+        {"nodes": [{"address": "10.2.2.3", "port": 81, "condition": "DRAINING", "type": None}]},
+    ),
+    "update_node": ({"node": {"condition": "DRAINING", "weight": 2}},),
+    "set_health_monitor": (
+        {
+            "healthMonitor": {
+                "type": "CONNECT",
+                "delay": 10,
+                "timeout": 10,
+                "attemptsBeforeDeactivation": 3,
+            }
+        },
+        {
+            "healthMonitor": {
+                "type": "HTTP",
+                "delay": 10,
+                "timeout": 10,
+                "attemptsBeforeDeactivation": 3,
+                "path": "/",
+                "statusRegex": "^[234][0-9][0-9]$",
+                "bodyRegex": ".*",
+            }
+        },
+    ),
+    "set_connection_throttle": (
+        {
+            "connectionThrottle": {
+                "maxConnections": 100,
+                "minConnections": 10,
+                "maxConnectionRate": 50,
+                "rateInterval": 60,
+            }
+        },
+    ),
+    "set_session_persistence": ({"sessionPersistence": {"persistenceType": "HTTP_COOKIE"}},),
+    "set_connection_logging": ({"connectionLogging": {"enabled": True}},),
+    "set_content_caching": ({"contentCaching": {"enabled": True}},),
+    "set_error_page": ({"errorpage": {"content": "<html>fuzz</html>"}},),
+    "set_ssl_termination": (
+        {"sslTermination": {"securePort": 443, "enabled": True, "secureTrafficOnly": False}},
+    ),
+    "add_access_list": (
+        {"accessList": [{"address": "10.0.0.0/8", "type": "ALLOW"}]},
+        {"networkItem": {"address": "192.168.0.1", "type": "DENY"}},
+    ),
+    "add_metadata": ({"metadata": [{"key": "fuzz-key", "value": "fuzz-value"}]},),
+    "update_metadata_item": ({"meta": {"value": "changed"}},),
+    "add_node_metadata": ({"metadata": [{"key": "fuzz-key", "value": "fuzz-value"}]},),
+    "update_node_metadata_item": ({"meta": {"value": "changed"}},),
+    "control_set_status": ({"status": "ERROR"}, {"status": "PENDING_UPDATE", "seconds": 5}),
+    "control_set_node_status": ({"status": "OFFLINE"},),
+}
+
+#: Values a mutated seed may use in place of a field's value: wrong types, edge numbers,
+#: hostile text, and real values from elsewhere in the cloud.
+HOSTILE_VALUES: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**31,
+    2**63,
+    -(2**63) - 1,
+    10**30,
+    1.5,
+    -0.0,
+    1e308,
+    5e-324,
+    "",
+    " ",
+    " padded ",
+    "0",
+    "-1",
+    "1e3",
+    "²",
+    "\u0661",
+    "null",
+    "true",
+    "é",
+    "\U0001f642",
+    "\u0000",
+    "\u202e",
+    "../..",
+    "a" * 256,
+    "a" * 100_000,
+    [],
+    {},
+    [None],
+    [[]],
+    {"": None},
+    {"a": {"b": {"c": {}}}},
+    TOKEN,
+    TENANT,
+    Known("token", OTHER),
+    Known("region", OTHER),
+)
+
+#: JSON text put in place of a field's value as it is, for what ``json.dumps`` cannot make:
+#: numbers past every limit, lone surrogates, nesting deeper than parsers like.
+HOSTILE_JSON_TEXT: tuple[str, ...] = (
+    "1" + "0" * 400,
+    "9" * 5000,
+    "-" + "9" * 5000,
+    "0." + "1" * 5000,
+    "1e999",
+    "-1e999",
+    "1e-999",
+    "NaN",
+    "Infinity",
+    '"\\ud800"',
+    '"\\udfff\\ud800"',
+    '"\\u0000"',
+    "[" * 50 + "]" * 50,
+    "[" * 900 + "]" * 900,
+    "[" * 5000 + "]" * 5000,
+    '{"a":' * 900 + "1" + "}" * 900,
+    '{"a": 1, "a": 2}',
+)
