@@ -134,7 +134,12 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
-    return escape(str(value), _ENTITIES)
+    # XML 1.0 cannot carry most control characters, not even as references; an error that
+    # echoes a client's value (a VisibilityTimeout of "\x08") shows U+FFFD in their place.
+    return escape(_NOT_XML.sub("\ufffd", str(value)), _ENTITIES)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _write(shape: Shape, value: Any, name: str, out: list[str]) -> None:
