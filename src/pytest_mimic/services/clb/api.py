@@ -33,8 +33,8 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.clb import data, documents, model, presets, schema
-from pytest_mimic.services.nova.presets import PresetError, shown
 from pytest_mimic.services.pagination import next_link, parse_limit
+from pytest_mimic.services.values import PresetError, shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.faults import Action, Behave, FaultRule, Respond
-from pytest_mimic.services.nova.presets import PresetError, parse_seconds
+from pytest_mimic.services.values import PresetError, parse_seconds
 
 if TYPE_CHECKING:
     from pytest_mimic.services.base import Operation

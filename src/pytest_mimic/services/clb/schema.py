@@ -23,7 +23,7 @@ from pytest_mimic.services.clb.model import (
     VipSpec,
     canonical_address,
 )
-from pytest_mimic.services.nova.presets import shown
+from pytest_mimic.services.values import shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence

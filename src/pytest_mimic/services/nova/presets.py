@@ -17,12 +17,12 @@ they show in the journal as faults with source ``preset <key>``.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.faults import Action, Behave, FaultRule, Respond
+from pytest_mimic.services.values import PresetError, parse_seconds, shown
 
 if TYPE_CHECKING:
     from pytest_mimic.services.base import Operation
@@ -53,36 +53,6 @@ PRESETS: Mapping[str, Any] = {
         "server_building": "<seconds>: the server stays in BUILD that long, then turns ACTIVE",
     }
 }
-
-
-class PresetError(ValueError):
-    """A preset value that cannot be understood."""
-
-
-def parse_seconds(value: Any, where: str) -> float:
-    """Seconds from a number or numeric text; ``PresetError`` otherwise (or if negative)."""
-    problem = PresetError(f"Invalid {where} value {shown(value)}: expected a number of seconds.")
-    if isinstance(value, bool):
-        raise problem
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an int of 400 digits
-        raise problem from None
-    if not 0 <= seconds < math.inf:
-        raise problem
-    return seconds
-
-
-def shown(value: Any, width: int = 40) -> str:
-    """Client input as an error message may echo it: ``repr`` cut to ``width`` characters.
-
-    Safe for any JSON value, even an integer too long for ``repr``.
-    """
-    try:
-        text = repr(value)
-    except ValueError:  # an int past Python's integer-to-text limit
-        return "(a very large number)"
-    return text if len(text) <= width else f"{text[: width - 3]}..."
 
 
 def _preset_object(value: Any, key: str) -> dict[str, Any]:
