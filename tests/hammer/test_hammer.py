@@ -34,6 +34,11 @@ class Tally:
     deleted: list[str] = field(default_factory=list)
     metadata: dict[str, dict[str, str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    #: Cloud Load Balancers: load balancer id -> the node addresses it should hold.
+    balancers: dict[int, set[str]] = field(default_factory=dict)
+    #: SQS: bodies sent, and bodies received then deleted.
+    sent: list[str] = field(default_factory=list)
+    received: list[str] = field(default_factory=list)
 
     def saw(self, response: requests.Response, *expected: int) -> requests.Response:
         with self.lock:
@@ -47,7 +52,7 @@ class Tally:
 
 
 class Tenant:
-    """One tenant's compute endpoint and a token, shared by all threads."""
+    """One tenant's endpoints, a token and an SQS queue, shared by all threads."""
 
     def __init__(self, cloud):
         creds = cloud.credentials
@@ -59,8 +64,24 @@ class Tenant:
         access = requests.post(f"{cloud.auth_url}/tokens", json=body, timeout=10).json()["access"]
         self.auth_url = cloud.auth_url
         self.token = access["token"]["id"]
-        self.compute = cloud.url("compute", tenant=access["token"]["tenant"]["id"])
+        tenant_id = access["token"]["tenant"]["id"]
+        self.compute = cloud.url("compute", tenant=tenant_id)
+        self.clb = cloud.url("rax:load-balancer", tenant=tenant_id)
         self.credentials = body
+        self.sqs = _sqs_client(cloud)
+        self.queue = self.sqs.create_queue(QueueName="hammer")["QueueUrl"]
+
+
+def _sqs_client(cloud):
+    import boto3
+
+    return boto3.client(
+        "sqs",
+        endpoint_url=cloud.url("sqs"),
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def nova_worker(tenant: Tenant, tally: Tally, index: int) -> None:
@@ -129,11 +150,105 @@ def nova_invariants(tenant: Tenant, tally: Tally) -> None:
         assert http.get(f"{tenant.compute}/servers/{server_id}", timeout=30).status_code == 404
 
 
+def clb_worker(tenant: Tenant, tally: Tally, index: int) -> None:
+    """A load balancer per thread in the shared tenant: add nodes, remove one, read them."""
+    http = requests.Session()
+    http.headers["X-Auth-Token"] = tenant.token
+    body = {
+        "loadBalancer": {
+            "name": f"hammer-{index}",
+            "protocol": "HTTP",
+            "port": 80,
+            "virtualIps": [{"type": "PUBLIC"}],
+            "nodes": [{"address": f"10.{index}.0.1", "port": 80, "condition": "ENABLED"}],
+        }
+    }
+    created = tally.saw(http.post(tenant.clb + "/loadbalancers", json=body, timeout=30), 202)
+    if created.status_code != 202:
+        return
+    lb_id = created.json()["loadBalancer"]["id"]
+    nodes_url = f"{tenant.clb}/loadbalancers/{lb_id}/nodes"
+    expected = {f"10.{index}.0.1"}
+    for step in range(ITERATIONS // 3):
+        address = f"10.{index}.1.{step}"
+        added = tally.saw(
+            http.post(
+                nodes_url,
+                json={"nodes": [{"address": address, "port": 80, "condition": "ENABLED"}]},
+                timeout=30,
+            ),
+            202,
+        )
+        if added.status_code != 202:
+            continue
+        expected.add(address)
+        if step % 2:
+            node_id = added.json()["nodes"][0]["id"]
+            if tally.saw(http.delete(f"{nodes_url}/{node_id}", timeout=30), 202).ok:
+                expected.discard(address)
+        tally.saw(http.get(nodes_url, timeout=30), 200)
+    with tally.lock:
+        tally.balancers[lb_id] = expected
+
+
+def clb_invariants(tenant: Tenant, tally: Tally) -> None:
+    http = requests.Session()
+    http.headers["X-Auth-Token"] = tenant.token
+    listed = http.get(tenant.clb + "/loadbalancers", timeout=30).json()["loadBalancers"]
+    ids = [lb["id"] for lb in listed]
+    assert len(ids) == len(set(ids)), "a load balancer was listed twice"
+    assert set(ids) == set(tally.balancers)
+    for lb in listed:
+        nodes = http.get(f"{tenant.clb}/loadbalancers/{lb['id']}/nodes", timeout=30).json()
+        addresses = [node["address"] for node in nodes["nodes"]]
+        assert sorted(addresses) == sorted(tally.balancers[lb["id"]])
+        assert lb["nodeCount"] == len(addresses)
+
+
+def sqs_worker(tenant: Tenant, tally: Tally, index: int) -> None:
+    """Send, receive and delete on one shared queue."""
+    client = tenant.sqs
+    for step in range(ITERATIONS):
+        text = f"{index}-{step}"
+        client.send_message(QueueUrl=tenant.queue, MessageBody=text)
+        with tally.lock:
+            tally.sent.append(text)
+        got = client.receive_message(QueueUrl=tenant.queue, MaxNumberOfMessages=2)
+        for message in got.get("Messages", []):
+            client.delete_message(QueueUrl=tenant.queue, ReceiptHandle=message["ReceiptHandle"])
+            with tally.lock:
+                tally.received.append(message["Body"])
+
+
+def sqs_invariants(tenant: Tenant, tally: Tally) -> None:
+    client = tenant.sqs
+    while True:  # drain what is left; every message must come out exactly once overall
+        got = client.receive_message(QueueUrl=tenant.queue, MaxNumberOfMessages=10)
+        messages = got.get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            client.delete_message(QueueUrl=tenant.queue, ReceiptHandle=message["ReceiptHandle"])
+            tally.received.append(message["Body"])
+    assert len(tally.received) == len(set(tally.received)), "a message was delivered twice"
+    assert sorted(tally.received) == sorted(tally.sent), "a message was lost"
+    attributes = client.get_queue_attributes(QueueUrl=tenant.queue, AttributeNames=["All"])
+    counts = attributes["Attributes"]
+    assert counts["ApproximateNumberOfMessages"] == "0"
+    assert counts["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
 WORKERS: dict[str, Callable[[Tenant, Tally, int], None]] = {
     "nova": nova_worker,
     "identity": identity_worker,
+    "clb": clb_worker,
+    "sqs": sqs_worker,
 }
-INVARIANTS: dict[str, Callable[[Tenant, Tally], None]] = {"nova": nova_invariants}
+INVARIANTS: dict[str, Callable[[Tenant, Tally], None]] = {
+    "nova": nova_invariants,
+    "clb": clb_invariants,
+    "sqs": sqs_invariants,
+}
 
 
 def _unlimited(cloud) -> None:
@@ -171,7 +286,7 @@ def test_threads_against_one_tenant_keep_every_invariant(mimic_cloud):
         threading.Thread(target=guarded, args=(work, index), name=f"{name}-{index}")
         for index in range(THREADS)
         for name, work in WORKERS.items()
-        if name == "nova" or index % 4 == 0
+        if name in {"nova", "clb", "sqs"} or index % 4 == 0
     ]
     _run(threads)
 
