@@ -334,3 +334,76 @@ def test_load_balancer_and_node_statuses_are_set_under_mimic(mimic_cloud, contro
     assert (bad.status_code, missing.status_code) == (400, 404)
     assert fetched["status"] == "ERROR"
     assert fetched["nodes"][0]["status"] == "OFFLINE"
+
+
+def test_the_control_plane_of_a_standalone_server_end_to_end():
+    """Against ``pytest-mimic serve`` in its own process, as another language would use it."""
+    proc = _serve()
+    try:
+        base = proc.stdout.readline().split()[-1]
+        mimic = base + "/mimic/v1.1"
+        http = requests.Session()
+        body = {
+            "auth": {
+                "passwordCredentials": {"username": "mimic-user", "password": "mimic-password"}
+            }
+        }
+        access = http.post(base + "/identity/v2.0/tokens", json=body, timeout=10).json()
+        token = access["access"]["token"]["id"]
+        compute = next(
+            e["endpoints"][0]["publicURL"]
+            for e in access["access"]["serviceCatalog"]
+            if e["type"] == "compute"
+        )
+        http.headers["X-Auth-Token"] = token
+
+        def create(name):
+            server = {"server": {"name": name, "imageRef": "i", "flavorRef": "2"}}
+            return http.post(compute + "/servers", json=server, timeout=10)
+
+        # settings and tick
+        assert http.patch(mimic + "/settings", json={"server_build_seconds": 60}).ok
+        built = create("slow").json()["server"]["id"]
+        assert http.get(f"{compute}/servers/{built}").json()["server"]["status"] == "BUILD"
+        assert http.post(mimic + "/tick", json={"amount": 60}).ok
+        assert http.get(f"{compute}/servers/{built}").json()["server"]["status"] == "ACTIVE"
+        # behaviours: register, fire in sequence, delete
+        rule = http.post(
+            mimic + "/behaviors/nova/create_server",
+            json={
+                "name": "sequence",
+                "parameters": {
+                    "behaviors": [
+                        {"name": "fail", "parameters": {"code": 503}},
+                        {"name": "default"},
+                    ]
+                },
+            },
+        ).json()["id"]
+        assert [create("a").status_code, create("b").status_code] == [503, 202]
+        assert http.delete(f"{mimic}/behaviors/nova/create_server/{rule}").status_code == 204
+        # a scenario by name, then cleared
+        assert http.post(mimic + "/scenarios/nova.quota_exceeded").status_code == 201
+        assert create("c").status_code == 403
+        assert http.delete(mimic + "/scenarios").ok
+        # the next request override
+        http.post(
+            mimic + "/next/nova/create_server",
+            headers={"X-Mimic-Next-Status": "429", "X-Mimic-Next-Body": "slow down"},
+        )
+        assert (create("d").status_code, create("e").status_code) == (429, 202)
+        # the journal, then a reset
+        journal = http.get(mimic + "/journal", params={"service": "nova"}).json()["calls"]
+        assert [c["status"] for c in journal if c["operation"] == "create_server"] == [
+            202,
+            503,
+            202,
+            403,
+            429,
+            202,
+        ]
+        assert http.post(mimic + "/reset").status_code == 204
+        assert http.get(mimic + "/journal").json()["calls"] == []
+        assert http.get(mimic + "/settings").json()["settings"]["server_build_seconds"] == 0
+    finally:
+        _stop(proc)
