@@ -1,11 +1,26 @@
-"""How to: prove your retry code survives a flaky delete and a dropped connection."""
+"""How to: prove your retry code survives a flaky delete and a dropped connection.
+
+Self-contained: copy it into your project as it is (with pytest-mimic-cloud installed).
+"""
 
 from __future__ import annotations
 
 import pytest
-from novaclient import exceptions
+from keystoneauth1 import session
+from keystoneauth1.identity import v2
+from novaclient import client, exceptions
 
-from tests.examples.test_howto_build_time import nova_client
+
+def nova_client(mimic_cloud):
+    """python-novaclient logged in as the fake cloud's default user."""
+    creds = mimic_cloud.credentials
+    auth = v2.Password(
+        auth_url=mimic_cloud.auth_url,
+        username=creds.username,
+        password=creds.password,
+        tenant_id=creds.tenant_id,
+    )
+    return client.Client("2.1", session=session.Session(auth=auth), region_name="ORD")
 
 
 def delete_with_retries(nova, server_id, attempts=5):
