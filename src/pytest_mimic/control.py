@@ -392,10 +392,15 @@ class ControlService(RoutedService):
         """``{"status", "seconds"?}`` -> 204; 400 for a bad status, 404 for an unknown LB."""
         body = expect_object(parse_json_body(request), "body")
         seconds = body.get("seconds")
-        if seconds is not None and (
-            isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0
-        ):
-            raise ServiceError(400, "'seconds' must be a number >= 0.")
+        if seconds is not None:
+            try:
+                if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                    raise TypeError(seconds)
+                seconds = float(seconds)  # a 400-digit integer overflows here
+            except (TypeError, OverflowError):
+                seconds = math.nan
+            if not 0 <= seconds < math.inf:
+                raise ServiceError(400, "'seconds' must be a finite number >= 0.")
         self._clb_call(
             lambda clb: clb.set_status(
                 lb_id, body.get("status"), tenant=tenant, region=region, seconds=seconds

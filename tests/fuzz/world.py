@@ -10,6 +10,7 @@ same made and then deleted. So a new service's resources are real in its fuzzing
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -31,6 +32,8 @@ TIMEOUT = (5.0, 10.0)
 
 #: The default user's live token.
 TOKEN = Known("token")
+
+_IPV4 = re.compile(r"(\d{1,3})(\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:/\d{1,2})?)")
 
 
 class RecipeFailed(Exception):
@@ -240,12 +243,18 @@ def _json(answer: requests.Response) -> Any:
 
 
 def _distinct(document: Any, variant: int) -> Any:
-    """``document`` with its ``fuzz-...`` values told apart by ``variant``: a second thing
-    made from the same seed must not clash with the first (keypairs are named by the body)."""
+    """``document`` with its ``fuzz-...`` names and IPv4 addresses (and networks: the first
+    octet changes) told apart by ``variant``: a second thing made from the same seed must
+    not clash with the first (keypairs are named by the body; a load balancer refuses a
+    second node, or access-list item, at the same address)."""
     if variant == LIVE:
         return document
     if isinstance(document, str) and document.startswith("fuzz-"):
         return f"{document}-{variant}"
+    address = _IPV4.fullmatch(document) if isinstance(document, str) else None
+    if address is not None:
+        first, rest = address.groups()
+        return f"{(int(first) + variant) % 256}{rest}"
     if isinstance(document, dict):
         return {key: _distinct(value, variant) for key, value in document.items()}
     if isinstance(document, list):

@@ -148,6 +148,24 @@ def _since(value: str) -> float:
         raise model.BadRequest(f"Invalid changes-since value: {shown(value)}") from None
 
 
+def _finite_seconds(value: Any) -> float | None:
+    """``None``, or a finite number of seconds >= 0; a 400 for anything else, including an
+    integer too large for a float (400 digits).
+    """
+    if value is None:
+        return None
+    problem = model.BadRequest("'seconds' must be a non-negative number.")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise problem
+    try:
+        seconds = float(value)
+    except OverflowError:
+        raise problem from None
+    if not 0 <= seconds < math.inf:
+        raise problem
+    return seconds
+
+
 def _seconds(parameters: Mapping[str, Any], key: str = "duration") -> float:
     try:
         return presets.preset_seconds(parameters.get(key), key)
@@ -988,13 +1006,7 @@ class CLBService(RoutedService):
         if set(body) - {"status", "seconds"} or "status" not in body:
             raise model.BadRequest("Attempt to alter a bad attribute")
         status = body["status"]
-        seconds = body.get("seconds")
-        if seconds is not None and (
-            isinstance(seconds, bool)
-            or not isinstance(seconds, int | float)
-            or not 0 <= seconds < math.inf
-        ):
-            raise model.BadRequest("'seconds' must be a non-negative number.")
+        seconds = _finite_seconds(body.get("seconds"))
         if not isinstance(status, str):
             status = shown(status)
         self.balancers.set_status(
@@ -1002,7 +1014,7 @@ class CLBService(RoutedService):
             status,
             tenant_id=tenant,
             region=region,
-            seconds=None if seconds is None else float(seconds),
+            seconds=seconds,
         )
         return json_response(None, 204)
 
