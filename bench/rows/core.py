@@ -168,7 +168,10 @@ def fault_rules(bench: Bench) -> list[Line]:
             return _get_rate(session, url, {}, count)
 
         def with_rules() -> float:
-            handles = [cloud.inject("identity", "never-matches", status=500) for _ in range(rules)]
+            handles = [
+                cloud.inject("identity", "version", status=500, api="never-matches")
+                for _ in range(rules)
+            ]
             try:
                 return plain()
             finally:
