@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -139,6 +138,9 @@ def matches(pattern: AttributePattern, value: Any) -> bool:
     return bool(pattern == value)
 
 
+_RULE_NUMBERS = itertools.count(1)
+
+
 def _compile(pattern: Any) -> Any:
     return re.compile(pattern) if isinstance(pattern, str) else pattern
 
@@ -167,8 +169,9 @@ class FaultRule:
     times: int | None = None
     source: str = "python"
     hits: int = 0
-    #: A stable handle for doors that name rules (the control plane's behaviors API).
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    #: A stable handle for doors that name rules (the control plane's behaviors API); a
+    #: counter, not a UUID: presets make several rules at every reset.
+    id: str = field(default_factory=lambda: f"rule-{next(_RULE_NUMBERS)}")
     _cycle: Iterator[Action] | None = field(default=None, repr=False)
     _compiled: tuple[Any, dict[str, Any]] = field(default=(None, {}), repr=False)
 

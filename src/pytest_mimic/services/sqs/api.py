@@ -30,6 +30,7 @@ from pytest_mimic.services.base import (
     Service,
     ServiceContext,
     base_url,
+    behaviors,
 )
 from pytest_mimic.services.sqs import protocol_json, protocol_query
 from pytest_mimic.services.sqs.errors import SqsError, kind_of
@@ -675,6 +676,12 @@ class SQSService(Service):
         limit = _integer(params, "MaxNumberOfMessages", 1, MAX_BATCH) or 1
         visibility = _integer(params, "VisibilityTimeout", 0, MAX_VISIBILITY)
         wait = _integer(params, "WaitTimeSeconds", 0, 20)
+        # Scenarios change a receive through the fault engine's Behave actions.
+        for behave in behaviors(request):
+            if behave.name == "empty":
+                return {}
+            if behave.name == "visibility":
+                visibility = int(behave.parameters.get("seconds", 0))
         attempt = params.get("ReceiveRequestAttemptId")
         system_names = {
             *(params.get("AttributeNames") or ()),

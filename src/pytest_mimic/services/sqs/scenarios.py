@@ -4,7 +4,7 @@ the protocol the client spoke (the service's ``error_response`` shapes it).
 
 from __future__ import annotations
 
-from pytest_mimic.faults import FaultRule, Pass, Respond
+from pytest_mimic.faults import Behave, FaultRule, Pass, Respond
 from pytest_mimic.scenarios import Parameter, Scenario, Setup
 
 _SENDS = "SendMessage|SendMessageBatch"
@@ -34,6 +34,60 @@ def _over_limit(queue: str | None) -> Setup:
     return Setup(rules=[rule])
 
 
+def _on(queue: str | None) -> dict[str, str]:
+    return {} if queue is None else {"queue": queue}
+
+
+def _always_empty(queue: str | None) -> Setup:
+    rule = FaultRule(
+        action=Behave("empty"), service="sqs", operation="ReceiveMessage", attributes=_on(queue)
+    )
+    return Setup(rules=[rule])
+
+
+def _short_visibility(queue: str | None, seconds: int) -> Setup:
+    behave = Behave("visibility", {"seconds": seconds})
+    rule = FaultRule(
+        action=behave, service="sqs", operation="ReceiveMessage", attributes=_on(queue)
+    )
+    return Setup(rules=[rule])
+
+
+def _to_dead_letters(queue: str | None) -> Setup:
+    # The consumer's deletes fail and its messages come straight back, so each one is
+    # received until the queue's RedrivePolicy moves it to the dead-letter queue.
+    failing = Respond(400, "The receipt handle is not valid.", fault="ReceiptHandleIsInvalid")
+    return Setup(
+        rules=[
+            FaultRule(
+                action=failing,
+                service="sqs",
+                operation="DeleteMessage|DeleteMessageBatch",
+                attributes=_on(queue),
+            ),
+            FaultRule(
+                action=Behave("visibility", {"seconds": 0}),
+                service="sqs",
+                operation="ReceiveMessage",
+                attributes=_on(queue),
+            ),
+        ]
+    )
+
+
+def _deleted_mid_run(queue: str, after: int) -> Setup:
+    gone = Respond(
+        400, "The specified queue does not exist for this wsdl version.", fault="QueueDoesNotExist"
+    )
+    on = {"queue": queue}
+    return Setup(
+        rules=[
+            FaultRule(action=Pass(), service="sqs", attributes=on, times=after),
+            FaultRule(action=gone, service="sqs", attributes=on),
+        ]
+    )
+
+
 _QUEUE = Parameter("queue", str, None, "queue name (default: every queue)")
 
 SCENARIOS = (
@@ -48,6 +102,35 @@ SCENARIOS = (
         "receives answer OverLimit: too many messages in flight on the queue",
         _over_limit,
         (_QUEUE,),
+    ),
+    Scenario(
+        "sqs.receive_always_empty",
+        "every receive comes back empty, as for a consumer pointed at the wrong queue",
+        _always_empty,
+        (_QUEUE,),
+    ),
+    Scenario(
+        "sqs.visibility_shorter_than_processing",
+        "received messages become visible again after a few seconds, so another consumer "
+        "gets them while the first is still working",
+        _short_visibility,
+        (_QUEUE, Parameter("seconds", int, 1, "visibility timeout forced on every receive")),
+    ),
+    Scenario(
+        "sqs.messages_land_in_dlq",
+        "deletes fail and messages come straight back until the RedrivePolicy moves them "
+        "to the dead-letter queue, as when every job crashes",
+        _to_dead_letters,
+        (_QUEUE,),
+    ),
+    Scenario(
+        "sqs.queue_deleted_mid_run",
+        "after a number of calls the queue no longer exists (QueueDoesNotExist)",
+        _deleted_mid_run,
+        (
+            Parameter("queue", str, "jobs", "queue name"),
+            Parameter("after", int, 3, "calls on the queue that still work"),
+        ),
     ),
     Scenario(
         "sqs.flaky_api",
