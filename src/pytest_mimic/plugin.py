@@ -251,8 +251,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 options.config.replace(**marker.kwargs)
             except (TypeError, ValueError) as error:
                 problems.append(f"{item.nodeid}: mimic_config: {error}")
-        if "mimic_cloud" not in item.fixturenames:  # type: ignore[attr-defined]
-            item.fixturenames.append("mimic_cloud")  # type: ignore[attr-defined]
+        names = getattr(item, "fixturenames", None)  # doctest items have none
+        if names is not None and "mimic_cloud" not in names:
+            names.append("mimic_cloud")
     if problems:
         raise pytest.UsageError("pytest-mimic:\n  " + "\n  ".join(problems))
 
