@@ -44,6 +44,7 @@ __all__ = [
     "TokenValidator",
     "base_url",
     "behaviors",
+    "encoded_json_response",
     "expect_object",
     "expect_string",
     "json_response",
@@ -468,6 +469,13 @@ def json_response(
     return Response(
         data, status=status, headers=dict(headers or {}), content_type="application/json"
     )
+
+
+def encoded_json_response(body: bytes, status: int = 200) -> Response:
+    """A JSON answer from bytes already encoded (cached documents); ``json_response``
+    encodes a Python value.
+    """
+    return Response(body, status=status, content_type="application/json")
 
 
 def base_url(request: Request) -> str:

@@ -28,6 +28,7 @@ from pytest_mimic.services.base import (
     ServiceContext,
     ServiceError,
     behaviors,
+    encoded_json_response,
     json_response,
     parse_json_body,
     route,
@@ -95,11 +96,6 @@ _LIMITS = _encoded(
         ]
     }
 )
-
-
-def _bytes_response(body: bytes, status: int = 200) -> Response:
-    """A JSON answer from bytes already encoded."""
-    return Response(body, status=status, content_type="application/json")
 
 
 def _accepted() -> Response:
@@ -420,22 +416,22 @@ class CLBService(RoutedService):
     @route(LBS + "/protocols", operation="list_protocols")
     def list_protocols(self, request: Request, region: str, tenant: str) -> Response:
         """The real protocol list with default ports."""
-        return _bytes_response(_PROTOCOLS)
+        return encoded_json_response(_PROTOCOLS)
 
     @route(LBS + "/algorithms", operation="list_algorithms")
     def list_algorithms(self, request: Request, region: str, tenant: str) -> Response:
         """The five algorithms."""
-        return _bytes_response(_ALGORITHMS)
+        return encoded_json_response(_ALGORITHMS)
 
     @route(LBS + "/alloweddomains", operation="list_allowed_domains")
     def list_allowed_domains(self, request: Request, region: str, tenant: str) -> Response:
         """Domains node addresses may name (pyrax's ``allowed_domains``)."""
-        return _bytes_response(_ALLOWED_DOMAINS)
+        return encoded_json_response(_ALLOWED_DOMAINS)
 
     @route(LBS + "/absolutelimits", operation="list_limits")
     def list_limits(self, request: Request, region: str, tenant: str) -> Response:
         """The account limits the fake enforces (it sets none on the load balancer count)."""
-        return _bytes_response(_LIMITS)
+        return encoded_json_response(_LIMITS)
 
     # -- load balancers ----------------------------------------------------------------
 

@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
-from werkzeug.wrappers import Response
-
 from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.base import (
     CatalogEntry,
@@ -24,6 +22,7 @@ from pytest_mimic.services.base import (
     ServiceError,
     base_url,
     behaviors,
+    encoded_json_response,
     expect_object,
     expect_string,
     json_response,
@@ -47,7 +46,7 @@ from pytest_mimic.services.pagination import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from werkzeug.wrappers import Request
+    from werkzeug.wrappers import Request, Response
 
     from pytest_mimic.faults import FaultRule
     from pytest_mimic.scenarios import Scenario
@@ -489,7 +488,7 @@ class NovaService(RoutedService):
             extra["servers_links"] = [
                 next_link(request, path=path, marker=page.items[-1].id, limit=limit)
             ]
-        return _encoded_response(documents.encoded_list("servers", items, extra))
+        return encoded_json_response(documents.encoded_list("servers", items, extra))
 
     @route("/<region>/v2/<tenant>/servers", operation="list_servers")
     def list_servers(self, request: Request, region: str, tenant: str) -> Response:
@@ -506,7 +505,7 @@ class NovaService(RoutedService):
         """One server, or 404 once deleted."""
         server = self._call(lambda: self.compute.server(tenant, region, server_id))
         encoded = self._servers.detail(server, self._root(request, region), self.compute.now())
-        return _encoded_response(b'{"server": ' + encoded + b"}")
+        return encoded_json_response(b'{"server": ' + encoded + b"}")
 
     @route(
         "/<region>/v2/<tenant>/servers/<server_id>", methods=("DELETE",), operation="delete_server"
@@ -765,7 +764,7 @@ class NovaService(RoutedService):
             render(root, tenant, flavor, detail=detail)
             for flavor in self._flavor_list(request, region, tenant)
         ]
-        return _encoded_response(documents.encoded_list("flavors", items))
+        return encoded_json_response(documents.encoded_list("flavors", items))
 
     @route("/<region>/v2/<tenant>/flavors/<flavor_id>", operation="get_flavor")
     def get_flavor(self, request: Request, region: str, tenant: str, flavor_id: str) -> Response:
@@ -791,7 +790,7 @@ class NovaService(RoutedService):
         images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
         render = self._catalog.image
         items = [render(root, tenant, image, detail=detail) for image in images]
-        return _encoded_response(documents.encoded_list("images", items))
+        return encoded_json_response(documents.encoded_list("images", items))
 
     @route("/<region>/v2/<tenant>/images/<image_id>", operation="get_image")
     def get_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
@@ -876,11 +875,6 @@ def _simple_page(request: Request, items: list[Any], key: Callable[[Any], str]) 
         return page_of_list(items, key, marker=request.args.get("marker") or None, limit=limit)
     except UnknownMarker as error:
         raise _unknown_marker(error) from None
-
-
-def _encoded_response(body: bytes, status: int = 200) -> Response:
-    """A JSON answer from bytes already encoded (``json_response`` encodes a Python value)."""
-    return Response(body, status=status, content_type="application/json")
 
 
 def _unknown_marker(error: UnknownMarker) -> ServiceError:
