@@ -114,6 +114,7 @@ def read_settings(
     """
     settings: dict[str, Any] = {}
     scenarios: list[tuple[str, dict[str, Any]]] = []
+    base = CloudConfig()
     if config_file is not None:
         try:
             document = tomllib.loads(config_file.read_text(encoding="utf-8"))
@@ -131,7 +132,7 @@ def read_settings(
         if not isinstance(table, dict):
             raise ValueError(f"--config {config_file}: [settings] must be a table")
         for name, value in table.items():
-            settings[name] = parse_setting(name, value)
+            settings[name] = parse_setting(name, value, base)
         listed = document.get("scenarios", [])
         if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
             raise ValueError(f"--config {config_file}: scenarios must be a list of strings")
@@ -140,7 +141,7 @@ def read_settings(
         name, sep, value = pair.partition("=")
         if not sep:
             raise ValueError(f"--set {pair!r}: expected NAME=VALUE")
-        settings[name.strip()] = parse_setting(name.strip(), value)
+        settings[name.strip()] = parse_setting(name.strip(), value, base)
     return settings, scenarios
 
 

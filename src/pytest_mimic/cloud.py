@@ -9,12 +9,11 @@ import ipaddress
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.clock import Clock
 from pytest_mimic.config import CloudConfig, Credentials
-from pytest_mimic.control import ControlService
+from pytest_mimic.control import ControlService, Unrouted
 from pytest_mimic.dispatch import Dispatcher, ServerError
 from pytest_mimic.faults import (
     Action,
@@ -32,6 +31,7 @@ from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal
 from pytest_mimic.patching import Patcher
+from pytest_mimic.registry import SERVICE_GROUP, installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
@@ -43,34 +43,11 @@ if TYPE_CHECKING:
 
 ServiceFactory = Callable[[ServiceContext], Service]
 
-#: The entry-point group through which built-in and third-party services register.
-SERVICE_GROUP = "pytest_mimic.services"
-
-#: Variables a user's environment may carry that would send clients elsewhere.
-_CONFLICTING_ENV = (
-    "OS_CLOUD",
-    "OS_AUTH_TYPE",
-    "OS_TOKEN",
-    "OS_PROJECT_NAME",
-    "OS_TENANT_NAME",
-    "OS_USER_DOMAIN_NAME",
-    "OS_USER_DOMAIN_ID",
-    "OS_PROJECT_DOMAIN_NAME",
-    "OS_PROJECT_DOMAIN_ID",
-    "OS_IDENTITY_API_VERSION",
-    "AWS_PROFILE",
-    "AWS_SESSION_TOKEN",
-)
+__all__ = ["SERVICE_GROUP", "MimicCloud", "MimicServerError", "installed_services"]
 
 
 class MimicServerError(AssertionError):
     """A fake service raised while serving a request of this test: a bug to report."""
-
-
-def installed_services() -> list[ServiceFactory]:
-    """Service factories registered under ``pytest_mimic.services``, sorted by name."""
-    found = sorted(entry_points(group=SERVICE_GROUP), key=lambda ep: ep.name)
-    return [ep.load() for ep in found]
 
 
 class MimicCloud:
@@ -102,12 +79,15 @@ class MimicCloud:
         self.context = ServiceContext(
             self.clock, lambda: self._config, lambda: self._services, self.faults
         )
-        self.context.reset_cloud = self.reset
-        self.context.cloud = self  # the control plane's way in
         self._standing: list[tuple[str, dict[str, Any]]] = []
         self.dispatcher = Dispatcher(
-            lambda: self._services, self.faults, self.journal, self.clock, self._root_text
+            lambda: self._services,
+            self.faults,
+            self.journal,
+            self.clock,
+            Unrouted(self.context, self._root_text),
         )
+        self._hooks: list[Callable[[], None]] = []
         self.context.wait_for_change = self.dispatcher.wait_for_change
         self.context.notify_change = self.dispatcher.notify_change
         # A clock move can make something a handler waits for due (an SQS message visible).
@@ -118,7 +98,7 @@ class MimicCloud:
         self._patcher = Patcher()
         self._in_process: InProcessTransport | None = None
         self._environment: tuple[tuple[Any, ...], dict[str, str]] | None = None
-        self.register(ControlService)
+        self.register(lambda context: ControlService(context, self))
         self.register(ExternalServices)
         for factory in installed_services() if services is None else services:
             self.register(factory)
@@ -155,20 +135,43 @@ class MimicCloud:
         self.server.stop()
 
     def register(self, factory: ServiceFactory) -> Service:
-        """Add a service built by ``factory(context)``; names and prefixes must be unique."""
+        """Add a service built by ``factory(context)``; names and prefixes must be unique.
+
+        The settings it declares join the config (at their defaults, for this session).
+        """
         service = factory(self.context)
         for other in self._services:
             if other.name == service.name:
                 raise ValueError(f"a service named {service.name!r} is already registered")
-            if other.prefix.rstrip("/") == service.prefix.rstrip("/"):
+            if service.prefix and other.prefix.rstrip("/") == service.prefix.rstrip("/"):
                 raise ValueError(
                     f"{service.name!r} and {other.name!r} share prefix {service.prefix!r}"
                 )
         with self.dispatcher.lock:
-            self._services.append(service)
+            self._session_config = self._session_config.with_settings(service.settings)
+            self._config = self._config.with_settings(service.settings)
+            self._services = [*self._services, service]
+            self.dispatcher.services_changed()
             for rule in service.fault_rules():
                 self.faults.add(rule)
         return service
+
+    def unregister(self, name: str) -> None:
+        """Remove the service called ``name`` (its rules go with it); ``KeyError`` if none."""
+        with self.dispatcher.lock:
+            service = self.service(name)
+            self._services = [s for s in self._services if s is not service]
+            self.dispatcher.services_changed()
+            for rule in self.faults.rules:
+                if rule.service == name:
+                    self.faults.remove(rule)
+
+    def add_request_hook(self, hook: Callable[[], None]) -> None:
+        """Call ``hook()`` before each request is routed (a folder of services reloads
+        changed files there); keep it cheap, it is on every request's path.
+        """
+        self._hooks.append(hook)
+        self.dispatcher.hooks = tuple(self._hooks)
 
     def reset(self) -> None:
         """Fresh state everywhere: services, fault rules, journal, clock, config, errors.
@@ -204,7 +207,7 @@ class MimicCloud:
         check_transport(transport)
         self.start()
         self.reset()
-        for name in _CONFLICTING_ENV:
+        for name in self._conflicting_environment():
             self._patcher.delenv(name)
         for name, value in self.environment().items():
             self._patcher.setenv(name, value)
@@ -349,21 +352,9 @@ class MimicCloud:
         return dict(self._environment[1])
 
     def _compute_environment(self) -> dict[str, str]:
-        creds = self.credentials
-        env = {"OS_AUTH_URL": self._url_or("auth", "")}
-        env |= {
-            "OS_USERNAME": creds.username,
-            "OS_PASSWORD": creds.password,
-            "OS_TENANT_ID": creds.tenant_id,
-            "OS_PROJECT_ID": creds.tenant_id,
-            "OS_REGION_NAME": self.region,
-            "AWS_ENDPOINT_URL_SQS": self._url_or("sqs", self.base_url + "/sqs"),
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-        if not env["OS_AUTH_URL"]:
-            del env["OS_AUTH_URL"]
+        env: dict[str, str] = {}
+        for service in self._services:
+            env.update(service.environment(self.base_url))
         no_proxy = [h for h in os.environ.get("NO_PROXY", "").split(",") if h.strip()]
         for host in (self.server.host, "127.0.0.1", "localhost"):
             if host not in no_proxy:
@@ -371,11 +362,10 @@ class MimicCloud:
         env["NO_PROXY"] = env["no_proxy"] = ",".join(no_proxy)
         return env
 
-    def _url_or(self, name: str, default: str) -> str:
-        try:
-            return self.url(name)
-        except KeyError:
-            return default
+    def _conflicting_environment(self) -> list[str]:
+        """Variables some service says would send its clients elsewhere."""
+        names = [name for s in self._services for name in s.conflicting_environment]
+        return list(dict.fromkeys(names))
 
     def patch_endpoint(
         self,

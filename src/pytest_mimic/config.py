@@ -1,18 +1,36 @@
 """Settings shared by the cloud and its services.
 
-One plain object so that the pytest options, the ``serve`` flags and a test's own
-``mimic_cloud.configure(...)`` all end in the same place.
+One object so that the ini options, the ``serve`` flags, the control plane and a test's
+own ``mimic_cloud.configure(...)`` all end in the same place. The cloud-wide settings
+(regions, the default user, token checks) are declared here; every other setting is
+declared by the service it belongs to (``Service.settings``) and read by it with
+``config.value(SETTING)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_mimic.validation import UnknownName, suggest
+from pytest_mimic.names import UnknownName, suggest
+from pytest_mimic.settings import Setting, SettingsSchema
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "CHECK_TOKENS",
+    "CORE_SETTINGS",
+    "DEFAULT_REGION",
+    "REGIONS",
+    "CloudConfig",
+    "Credentials",
+    "default_schema",
+    "parse_setting",
+]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,158 +43,164 @@ class Credentials:
     tenant_id: str = "100001"
 
 
-@dataclass(frozen=True)
+REGIONS = Setting[tuple[str, ...]](
+    "regions", "names", ("ORD", "DFW", "IAD"), "regions every catalog entry is listed in"
+)
+DEFAULT_REGION = Setting[str]("default_region", "text", "ORD", "the region clients are sent to")
+CHECK_TOKENS = Setting[bool](
+    "check_tokens", "bool", True, "answer 401 to service calls without a valid token"
+)
+#: The settings of the cloud itself; every other one belongs to a service.
+CORE_SETTINGS: tuple[Setting[Any], ...] = (REGIONS, DEFAULT_REGION, CHECK_TOKENS)
+
+#: Names ``replace`` takes besides the declared settings.
+_SPECIAL = ("credentials", "options")
+
+
+def default_schema() -> SettingsSchema:
+    """The core settings and those of every installed service."""
+    from pytest_mimic.registry import declared_settings, installed_services
+
+    return SettingsSchema((*CORE_SETTINGS, *declared_settings(installed_services())))
+
+
 class CloudConfig:
     """What a test may tune; each reset of the cloud returns to the session's config.
 
-    ``check_tokens``: services answer 401 to a missing, unknown, expired or revoked token.
-    ``token_lifetime``: seconds a fresh Identity token lives.
-    ``server_build_seconds``: how long a new Nova server stays in BUILD.
-    ``strict_compute_refs``: validate ``imageRef``/``flavorRef`` as real Nova does, instead of
-    accepting any id as the original Mimic did.
-    ``clb_build_seconds``, ``clb_update_seconds``, ``clb_delete_seconds``: how long a Cloud
-    Load Balancer stays in BUILD, PENDING_UPDATE after a change, and PENDING_DELETE (0: the
-    next read sees the end state). ``clb_deleted_retention_seconds``: how long a DELETED load
-    balancer can still be read before it is a 404.
-    ``options``: free-form settings for third-party services.
+    ``CloudConfig(server_build_seconds=600)`` sets any declared setting by name;
+    ``options={...}`` is the same with the names as keys (for settings a third-party
+    service declares). ``credentials`` is the default user. Values are checked as given:
+    an unknown name raises ``UnknownName`` naming the settings, a value of the wrong type
+    ``TypeError``, one out of bounds ``ValueError``.
     """
 
-    regions: tuple[str, ...] = ("ORD", "DFW", "IAD")
-    default_region: str = "ORD"
-    credentials: Credentials = field(default_factory=Credentials)
-    check_tokens: bool = True
-    token_lifetime: float = 24 * 3600.0
-    server_build_seconds: float = 0.0
-    strict_compute_refs: bool = False
-    clb_build_seconds: float = 0.0
-    clb_update_seconds: float = 0.0
-    clb_delete_seconds: float = 0.0
-    clb_deleted_retention_seconds: float = 90 * 60.0
-    options: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("_credentials", "_schema", "_values")
 
-    def __post_init__(self) -> None:
-        for item in dataclasses.fields(self):
-            _check_type(item.name, getattr(self, item.name))
+    def __init__(
+        self,
+        *,
+        credentials: Credentials | None = None,
+        options: dict[str, Any] | None = None,
+        schema: SettingsSchema | None = None,
+        **settings: Any,
+    ) -> None:
+        self._schema = schema if schema is not None else default_schema()
+        self._credentials = Credentials() if credentials is None else credentials
+        if not isinstance(self._credentials, Credentials):
+            raise TypeError(f"setting 'credentials' must be a Credentials, not {credentials!r}")
+        self._values: dict[str, Any] = {n: s.default for n, s in self._schema.items()}
+        for name, value in _changes(options, settings).items():
+            self._values[name] = self._setting(name).check(value)
 
-    def replace(self, **changes: Any) -> CloudConfig:
-        """Return a copy with ``changes``.
+    def _setting(self, name: str) -> Setting[Any]:
+        if name not in self._schema:
+            valid = [*self._schema, *_SPECIAL]
+            raise UnknownName(
+                f"no setting named {name!r}{suggest(name, valid)}; settings: " + ", ".join(valid)
+            )
+        return self._schema[name]
 
-        Unknown names raise ``UnknownName`` naming the settings; a value of the wrong type
-        (``check_tokens="false"``) raises ``TypeError``: strings are not coerced here (see
-        ``parse_setting`` for text from ini files, the command line and HTTP).
-        """
-        for name in changes:
-            if name not in SETTINGS:
-                raise UnknownName(
-                    f"no setting named {name!r}{suggest(name, SETTINGS)}; settings: "
-                    + ", ".join(SETTINGS)
-                )
-        return dataclasses.replace(self, **changes)
+    # -- reading ---------------------------------------------------------------------
+
+    def value(self, setting: Setting[T]) -> T:
+        """The value of a declared setting, typed as its declaration."""
+        return self._values[setting.name]  # type: ignore[no-any-return]
+
+    def __getitem__(self, name: str) -> Any:
+        if name == "credentials":
+            return self._credentials
+        return self._values[self._setting(name).name]
+
+    def __getattr__(self, name: str) -> Any:
+        # ``config.server_build_seconds`` for any declared setting, as tests read them.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except UnknownName as error:
+            raise AttributeError(str(error)) from None
+
+    @property
+    def credentials(self) -> Credentials:
+        return self._credentials
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return self.value(REGIONS)
+
+    @property
+    def default_region(self) -> str:
+        return self.value(DEFAULT_REGION)
+
+    @property
+    def check_tokens(self) -> bool:
+        return self.value(CHECK_TOKENS)
+
+    @property
+    def schema(self) -> SettingsSchema:
+        """Every setting this config knows."""
+        return self._schema
 
     def settings(self) -> dict[str, Any]:
         """Every setting as JSON-ready values (the control plane's ``GET`` answer)."""
-        values = dataclasses.asdict(self)
-        values["regions"] = list(self.regions)
+        values: dict[str, Any] = {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in self._values.items()
+        }
+        values["credentials"] = dataclasses.asdict(self._credentials)
         return values
 
+    # -- changing --------------------------------------------------------------------
 
-#: Settings that take plain values, and the type each must have.
-_KINDS: dict[str, type | tuple[type, ...]] = {
-    "regions": tuple,
-    "default_region": str,
-    "check_tokens": bool,
-    "token_lifetime": float,
-    "server_build_seconds": float,
-    "strict_compute_refs": bool,
-    "clb_build_seconds": float,
-    "clb_update_seconds": float,
-    "clb_delete_seconds": float,
-    "clb_deleted_retention_seconds": float,
-    "options": dict,
-}
-#: Every setting name ``replace`` / ``configure`` accepts.
-SETTINGS: tuple[str, ...] = (*_KINDS, "credentials")
+    def replace(self, **changes: Any) -> CloudConfig:
+        """A copy with ``changes`` (checked as the constructor checks them)."""
+        copy = object.__new__(CloudConfig)
+        copy._schema = self._schema
+        copy._credentials = changes.pop("credentials", self._credentials)
+        if not isinstance(copy._credentials, Credentials):
+            raise TypeError(
+                f"setting 'credentials' must be a Credentials, not {copy._credentials!r}"
+            )
+        copy._values = dict(self._values)
+        for name, value in _changes(changes.pop("options", None), changes).items():
+            copy._values[name] = self._setting(name).check(value)
+        return copy
 
+    def parse(self, name: str, value: Any) -> Any:
+        """``value`` for setting ``name`` from text or JSON (ini, ``serve --set``, HTTP)."""
+        if name == "options":
+            if not isinstance(value, dict):
+                raise ValueError(f"setting 'options' must be an object, not {value!r}")
+            return {key: self.parse(key, item) for key, item in value.items()}
+        if name == "credentials":
+            raise UnknownName("'credentials' cannot be set from text; set username etc. in Python")
+        return self._setting(name).parse(value)
 
-def _check_type(name: str, value: Any) -> None:
-    if name == "credentials":
-        if not isinstance(value, Credentials):
-            raise TypeError(f"setting 'credentials' must be a Credentials, not {value!r}")
-        return
-    kind = _KINDS[name]
-    if kind is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"setting {name!r} must be a number of seconds, not {value!r}")
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"setting {name!r} must be finite and >= 0, not {value!r}")
-        return
-    if kind is tuple:
-        if (
-            not isinstance(value, tuple)
-            or not value
-            or not all(isinstance(item, str) and item for item in value)
-        ):
-            raise TypeError(f"setting {name!r} must be a non-empty tuple of names, not {value!r}")
-        return
-    if not isinstance(value, kind):
-        expected = getattr(kind, "__name__", str(kind))
-        raise TypeError(f"setting {name!r} must be {expected}, not {value!r}")
+    def with_settings(self, settings: Iterable[Setting[Any]]) -> CloudConfig:
+        """This config, knowing ``settings`` too (at their defaults)."""
+        schema = self._schema.extended(settings)
+        if schema is self._schema:
+            return self
+        copy = CloudConfig(credentials=self._credentials, schema=schema)
+        copy._values.update(self._values)
+        return copy
+
+    def __repr__(self) -> str:
+        changed = {n: v for n, v in self._values.items() if self._schema[n].default != v}
+        return f"CloudConfig({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
 
-def parse_setting(name: str, value: Any) -> Any:
-    """``value`` for setting ``name`` from text or JSON (ini files, ``serve --set``, HTTP):
-    ``"false"`` is a bool, ``"600"`` a number, ``"ORD,DFW"`` a region list. Anything that
-    does not fit raises ``ValueError`` naming the setting.
+def _changes(options: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    if options is None:
+        return settings
+    if not isinstance(options, dict):
+        raise TypeError(f"setting 'options' must be a dict of settings, not {options!r}")
+    return {**options, **settings}
+
+
+def parse_setting(name: str, value: Any, config: CloudConfig | None = None) -> Any:
+    """``value`` for setting ``name`` from text or JSON: ``"false"`` is a bool, ``"600"``
+    a number, ``"ORD,DFW"`` a region list. Anything that does not fit raises
+    ``ValueError`` naming the setting; an unknown name ``UnknownName``.
     """
-    if name not in SETTINGS or name == "credentials":
-        settable = [n for n in SETTINGS if n != "credentials"]
-        raise UnknownName(
-            f"no setting named {name!r}{suggest(name, settable)}; settings: " + ", ".join(settable)
-        )
-    kind = _KINDS[name]
-    text = value.strip() if isinstance(value, str) else None
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        if text is not None and text.lower() in {
-            "true",
-            "yes",
-            "on",
-            "1",
-            "false",
-            "no",
-            "off",
-            "0",
-        }:
-            return text.lower() in {"true", "yes", "on", "1"}
-        raise ValueError(f"{name}: {value!r} is not true or false")
-    if kind is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            try:
-                number = float(text) if text is not None else math.nan
-            except ValueError:
-                raise ValueError(f"{name}: {value!r} is not a number") from None
-        if not math.isfinite(number) or number < 0:
-            raise ValueError(f"{name}: {value!r} is not a finite number >= 0")
-        return number
-    if kind is tuple:
-        items = value if isinstance(value, list) else (text or "").split(",")
-        names = tuple(str(item).strip() for item in items if str(item).strip())
-        if not names:
-            raise ValueError(f"{name}: {value!r} names no region")
-        return names
-    if kind is dict:
-        if isinstance(value, dict):
-            return value
-        try:
-            parsed = json.loads(text or "")
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise ValueError(f"{name}: {value!r} is not a JSON object")
-        return parsed
-    if text is None:
-        raise ValueError(f"{name}: {value!r} is not text")
-    return text
+    return (config or CloudConfig()).parse(name, value)

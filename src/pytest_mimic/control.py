@@ -10,8 +10,9 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from werkzeug.wrappers import Response
+
 from pytest_mimic.clock import isoformat_z
-from pytest_mimic.config import parse_setting
 from pytest_mimic.faults import (
     Action,
     Behave,
@@ -22,10 +23,17 @@ from pytest_mimic.faults import (
     Pass,
     ResetConnection,
     Respond,
+    override_action,
+    override_rule,
 )
+from pytest_mimic.names import suggest
+from pytest_mimic.operation import Operation
+from pytest_mimic.parsing import shown
 from pytest_mimic.services.base import (
+    ControlRoutes,
     RoutedService,
     ServiceError,
+    base_url,
     expect_object,
     json_response,
     parse_json_body,
@@ -34,15 +42,15 @@ from pytest_mimic.services.base import (
 from pytest_mimic.validation import UnknownName, check_target
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
-    from werkzeug.wrappers import Request, Response
+    from werkzeug.wrappers import Request
 
     from pytest_mimic.config import CloudConfig
     from pytest_mimic.faults import FaultEngine, FaultHandle
     from pytest_mimic.journal import Journal
     from pytest_mimic.scenarios import ScenarioRegistry
-    from pytest_mimic.services.base import Service
+    from pytest_mimic.services.base import Service, ServiceContext
 
 
 class CloudControls(Protocol):
@@ -62,20 +70,8 @@ class CloudControls(Protocol):
     def reset(self) -> None: ...
 
 
-#: Behaviours the ``behaviors`` API turns into actions: Mimic's names, plus the transport ones.
-_BEHAVIORS = (
-    "fail",
-    "delay",
-    "reset",
-    "close",
-    "hang",
-    "sequence",
-    "default",
-    "build",
-    "error",
-    "active-then-error",
-    "false-negative",
-)
+#: Behaviours of every service (the transport ones); services add their own.
+_CORE_BEHAVIORS = ("fail", "delay", "reset", "close", "hang", "sequence", "default")
 
 #: (method, path, summary) of every route, for the OpenAPI document and its test.
 ROUTES: tuple[tuple[str, str, str], ...] = (
@@ -103,17 +99,6 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ),
     ("POST", "/v1.1/next/{service}/{operation}", "The same, for one operation."),
     ("GET", "/v1.1/journal", "Calls so far (?service=&operation=): method, path, status..."),
-    (
-        "PATCH",
-        "/v1.1/clb/{region}/{tenant}/loadbalancers/{lb_id}/attributes",
-        "Force a load balancer's status: {status: ACTIVE|ERROR|PENDING_UPDATE|PENDING_DELETE, "
-        "seconds?}.",
-    ),
-    (
-        "PUT",
-        "/v1.1/clb/{region}/{tenant}/loadbalancers/{lb_id}/nodes/{node_id}/status",
-        "Force a node's status: {status: ONLINE|OFFLINE}, as a health check would.",
-    ),
     ("GET", "/v1.0/presets", "Every service's magic metadata values."),
 )
 
@@ -124,12 +109,70 @@ class ControlService(RoutedService):
     name: ClassVar[str] = "mimic"
     prefix: ClassVar[str] = "/mimic"
 
-    @property
-    def cloud(self) -> CloudControls:
-        cloud: CloudControls | None = getattr(self.context, "cloud", None)
-        if cloud is None:
-            raise ServiceError(501, "This control plane is not attached to a cloud.")
-        return cloud
+    def __init__(self, context: ServiceContext, cloud: CloudControls) -> None:
+        super().__init__(context)
+        self.cloud = cloud
+        self._mounted: dict[str, tuple[int, ControlRoutes | None]] = {}
+
+    # -- services' own control routes, under /v1.1/<service>/ ------------------------------
+
+    def _mount(self, request: Request) -> ControlRoutes | None:
+        """The control routes of the service the path names (``/v1.1/<service>/...``),
+        with the request moved under them (once: resolve and handle both ask).
+        """
+        environ = request.environ
+        if _MOUNT_KEY in environ:
+            return environ[_MOUNT_KEY]  # type: ignore[no-any-return]
+        mount = self._find_mount(environ.get("PATH_INFO", ""))
+        environ[_MOUNT_KEY] = mount
+        if mount is not None:
+            _remount(request)
+        return mount
+
+    def _find_mount(self, path: str) -> ControlRoutes | None:
+        if not path.startswith("/v1.1/"):
+            return None
+        name = path[6:].split("/", 1)[0]
+        service = next((s for s in self.cloud.services if s.name == name), None)
+        if service is None or service.control is None:
+            return None
+        known = self._mounted.get(name)
+        if known is None or known[0] != id(service):
+            known = (id(service), service.control(service))
+            self._mounted[name] = known
+        return known[1]
+
+    def mounted(self) -> dict[str, ControlRoutes]:
+        """Every service's control routes by service name (for fuzzing and documents)."""
+        found: dict[str, ControlRoutes] = {}
+        for service in self.cloud.services:
+            if service.control is not None:
+                found[service.name] = service.control(service)
+        return found
+
+    def resolve(self, request: Request) -> Operation:
+        mount = self._mount(request)
+        if mount is None:
+            return super().resolve(request)
+        return mount.resolve(request)
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        mount = self._mount(request)
+        if mount is None:
+            return super().handle(request, operation)
+        return mount.handle(request, operation)
+
+    def operation_names(self) -> frozenset[str]:
+        names = set(super().operation_names())
+        for mount in self.mounted().values():
+            names |= mount.operation_names()
+        return frozenset(names)
+
+    def attribute_names(self) -> frozenset[str]:
+        names = set(super().attribute_names())
+        for mount in self.mounted().values():
+            names |= mount.attribute_names()
+        return frozenset(names)
 
     # -- clock, reset, presets -------------------------------------------------------
 
@@ -157,9 +200,7 @@ class ControlService(RoutedService):
         """Fresh state everywhere, as between two tests: services, fault rules, journal,
         clock, settings and recorded errors. Answers 204.
         """
-        if self.context.reset_cloud is None:
-            raise ServiceError(501, "This server has no cloud to reset.")
-        self.context.reset_cloud()
+        self.cloud.reset()
         return json_response(None, 204)
 
     @route("/v1.0/presets", operation="list_presets", auth=False)
@@ -188,9 +229,10 @@ class ControlService(RoutedService):
         ini values; all or nothing.
         """
         body = expect_object(parse_json_body(request), "body")
+        current = self.cloud.config
         try:
-            changes = {name: parse_setting(name, value) for name, value in body.items()}
-            self.cloud.config.replace(**changes)  # check everything before changing anything
+            changes = {name: current.parse(name, value) for name, value in body.items()}
+            current.replace(**changes)  # check everything before changing anything
             config = self.cloud.configure(**changes)
         except (TypeError, ValueError) as error:
             raise ServiceError(400, str(error)) from None
@@ -296,7 +338,7 @@ class ControlService(RoutedService):
         op = None if operation == "*" else operation
         try:
             check_target(self.cloud.services, service, op, criteria)
-            steps = _steps(body.get("name"), parameters)
+            steps = _steps(body.get("name"), parameters, self._behaviors(service))
             rule = FaultRule(
                 action=steps if isinstance(steps, Action) else None,
                 sequence=None if isinstance(steps, Action) else steps,
@@ -343,99 +385,28 @@ class ControlService(RoutedService):
         A one-shot rule of the fault engine: the engine hands it to exactly one request,
         under its lock, so concurrent traffic cannot answer it twice.
         """
-        status_text = request.headers.get("X-Mimic-Next-Status")
-        if status_text is None or not status_text.strip().isdigit():
+        try:
+            action = override_action(request.headers.get)
+        except ValueError as error:
+            raise ServiceError(400, str(error)) from None
+        if action is None:
             raise ServiceError(400, "X-Mimic-Next-Status must be an HTTP status code.")
-        status = int(status_text)
-        if not 100 <= status <= 599:
-            raise ServiceError(400, "X-Mimic-Next-Status must be between 100 and 599.")
-        headers: dict[str, str] = {}
-        raw_headers = request.headers.get("X-Mimic-Next-Headers")
-        if raw_headers:
-            try:
-                parsed = json.loads(raw_headers)
-            except ValueError:
-                parsed = None
-            if not isinstance(parsed, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()
-            ):
-                raise ServiceError(400, "X-Mimic-Next-Headers must be a JSON object of strings.")
-            headers = parsed
-        body = request.headers.get("X-Mimic-Next-Body")
         op = None if operation == "*" else operation
         try:
             check_target(self.cloud.services, service, op)
         except UnknownName as error:
             raise ServiceError(404, str(error)) from None
-        action = (
-            Respond(status, None, None, body, headers)
-            if body is not None
-            else Respond(status, headers=headers)
-        )
-        rule = FaultRule(
-            action=action, service=service, operation=op, times=1, source="next-request header"
-        )
-        self.cloud.faults.add(rule)
+        rule = override_rule(service, op, action)
+        self.cloud.faults.override_next(rule)
         return json_response({"id": rule.id}, 201)
 
-    # -- Cloud Load Balancers' statuses (Mimic had these in its CLB control API) ----------
-
-    @route(
-        "/v1.1/clb/<region>/<tenant>/loadbalancers/<lb_id>/attributes",
-        methods=["PATCH"],
-        operation="set_load_balancer_status",
-        auth=False,
-    )
-    def set_load_balancer_status(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"status", "seconds"?}`` -> 204; 400 for a bad status, 404 for an unknown LB."""
-        body = expect_object(parse_json_body(request), "body")
-        seconds = body.get("seconds")
-        if seconds is not None:
-            try:
-                if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-                    raise TypeError(seconds)
-                seconds = float(seconds)  # a 400-digit integer overflows here
-            except (TypeError, OverflowError):
-                seconds = math.nan
-            if not 0 <= seconds < math.inf:
-                raise ServiceError(400, "'seconds' must be a finite number >= 0.")
-        self._clb_call(
-            lambda clb: clb.set_status(
-                lb_id, body.get("status"), tenant=tenant, region=region, seconds=seconds
-            )
-        )
-        return json_response(None, 204)
-
-    @route(
-        "/v1.1/clb/<region>/<tenant>/loadbalancers/<lb_id>/nodes/<node_id>/status",
-        methods=["PUT"],
-        operation="set_node_status",
-        auth=False,
-    )
-    def set_node_status(
-        self, request: Request, region: str, tenant: str, lb_id: str, node_id: str
-    ) -> Response:
-        """``{"status": "ONLINE" | "OFFLINE"}`` -> 204."""
-        body = expect_object(parse_json_body(request), "body")
-        self._clb_call(
-            lambda clb: clb.set_node_status(
-                lb_id, node_id, body.get("status"), tenant=tenant, region=region
-            )
-        )
-        return json_response(None, 204)
-
-    def _clb_call(self, action: Any) -> None:
-        clb = next((s for s in self.context.services if s.name == "clb"), None)
-        if clb is None:
-            raise ServiceError(404, "Cloud Load Balancers is not installed on this cloud.")
-        try:
-            action(clb)
-        except LookupError as error:
-            raise ServiceError(404, str(error).strip("'\"")) from None
-        except (TypeError, ValueError) as error:
-            raise ServiceError(400, str(error)) from None
+    def _behaviors(self, service: str) -> dict[str, str]:
+        """The ``Behave`` names ``service`` understands (every service's for ``*``)."""
+        found: dict[str, str] = {}
+        for candidate in self.cloud.services:
+            if service in {"*", candidate.name}:
+                found.update(candidate.behaviors)
+        return found
 
     # -- journal ---------------------------------------------------------------------
 
@@ -469,7 +440,9 @@ class ControlService(RoutedService):
         )
 
 
-def _steps(name: Any, parameters: Mapping[str, Any]) -> Action | list[Action]:
+def _steps(
+    name: Any, parameters: Mapping[str, Any], behaviors: Mapping[str, str]
+) -> Action | list[Action]:
     """The action(s) a named behaviour stands for."""
     if name == "sequence":
         inner = parameters.get("behaviors")
@@ -479,7 +452,9 @@ def _steps(name: Any, parameters: Mapping[str, Any]) -> Action | list[Action]:
         for step in inner:
             if not isinstance(step, dict):
                 raise ValueError("each step of a sequence is {name, parameters}")
-            action = _steps(step.get("name"), expect_object(step.get("parameters") or {}, "step"))
+            action = _steps(
+                step.get("name"), expect_object(step.get("parameters") or {}, "step"), behaviors
+            )
             if not isinstance(action, Action):
                 raise ValueError("a sequence cannot contain a sequence")
             steps.append(action)
@@ -510,9 +485,12 @@ def _steps(name: Any, parameters: Mapping[str, Any]) -> Action | list[Action]:
         return CloseConnection()
     if name == "default":
         return Pass()
-    if name in {"build", "error", "active-then-error", "false-negative"}:
-        return Behave(str(name), dict(parameters))
-    raise ValueError(f"unknown behavior {name!r}; behaviors: {', '.join(_BEHAVIORS)}")
+    if isinstance(name, str) and name in behaviors:
+        return Behave(name, dict(parameters))
+    valid = [*_CORE_BEHAVIORS, *behaviors]
+    raise UnknownName(
+        f"unknown behavior {shown(name)}{suggest(str(name), valid)}; behaviors: {', '.join(valid)}"
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -553,3 +531,41 @@ def openapi_document() -> dict[str, Any]:
         },
         "paths": paths,
     }
+
+
+_MOUNT_KEY = "pytest_mimic.control_mount"
+
+
+def _remount(request: Request) -> None:
+    """Move ``/v1.1/<service>`` from the request's path to its root path, as the service's
+    control routes are written relative to it.
+    """
+    environ = request.environ
+    path = environ.get("PATH_INFO", "")
+    cut = len("/v1.1/") + len(path[6:].split("/", 1)[0])
+    environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + path[:cut]
+    environ["PATH_INFO"] = path[cut:] or "/"
+    request.root_path = environ["SCRIPT_NAME"].rstrip("/")
+    request.path = "/" + environ["PATH_INFO"].lstrip("/")
+
+
+class Unrouted(RoutedService):
+    """What answers a request no service serves: the root page at ``/``, a 404 elsewhere,
+    in the control plane's format (the dispatcher writes no body of its own).
+    """
+
+    name: ClassVar[str] = "mimic"
+    prefix: ClassVar[str] = ""
+
+    def __init__(self, context: ServiceContext, root_text: Callable[[str], str]) -> None:
+        super().__init__(context)
+        self._root_text = root_text
+
+    def resolve(self, request: Request) -> Operation:
+        return Operation(self.name, "unrouted")
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        path = request.environ.get("PATH_INFO", "") or "/"
+        if path == "/" and request.method in {"GET", "HEAD"}:
+            return Response(self._root_text(base_url(request)), mimetype="text/plain")
+        return self.error_response(404, f"No fake service serves {path}.", fault="itemNotFound")

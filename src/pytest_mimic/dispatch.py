@@ -31,6 +31,8 @@ from pytest_mimic.faults import (
     Hang,
     ResetConnection,
     Respond,
+    override_action,
+    override_rule,
 )
 from pytest_mimic.journal import Call, Journal, clip, printable
 from pytest_mimic.services.base import (
@@ -38,9 +40,8 @@ from pytest_mimic.services.base import (
     MAX_BODY_BYTES,
     Operation,
     Service,
-    base_url,
-    json_response,
 )
+from pytest_mimic.transport import CLIENT_TIMEOUT_KEY, TIMED_OUT_KEY, DropConnection
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -58,12 +59,8 @@ _BODYLESS = frozenset({204, 304})
 MAX_ERRORS = 100
 
 
-#: Set by a transport that knows the client's read timeout (the in-process one): injected
-#: latency and hangs then last no longer than the client would wait.
-CLIENT_TIMEOUT_KEY = "pytest_mimic.client_timeout"
-#: Set by the dispatcher when the client's timeout ran out before injected latency did.
-TIMED_OUT_KEY = "pytest_mimic.timed_out"
-
+#: The environ keys of the next-request status headers (ours, and Fake Servicer's).
+_OVERRIDE_ENVIRON = ("HTTP_X_MIMIC_NEXT_STATUS", "HTTP_X_FAKE_SERVICER_NEXT_REQUEST_STATUS")
 
 #: The cloud generation a request arrived in (see ``Dispatcher.wait_for_change``).
 GENERATION_KEY = "pytest_mimic.generation"
@@ -74,20 +71,6 @@ class StaleRequest(Exception):
 
     The dispatcher answers it with the documented 503, as for any request from before a reset.
     """
-
-
-class DropConnection(BaseException):
-    """Raised through Werkzeug (which only catches ``Exception``) to drop the connection.
-
-    The transport catches it: ``reset`` chooses an RST over a plain close; ``hung`` says the
-    connection was held without an answer first (the in-process transport turns that into
-    the client's read timeout when the client would have given up).
-    """
-
-    def __init__(self, *, reset: bool, hung: bool = False) -> None:
-        super().__init__("reset" if reset else "hang" if hung else "close")
-        self.reset = reset
-        self.hung = hung
 
 
 @dataclass(frozen=True)
@@ -116,13 +99,17 @@ class Dispatcher:
         faults: FaultEngine,
         journal: Journal,
         clock: Clock,
-        root_text: Callable[[str], str],
+        fallback: Service,
     ) -> None:
         self._services = services
         self._faults = faults
         self._journal = journal
         self._clock = clock
-        self._root_text = root_text
+        #: Answers what no service serves (in its own format: the dispatcher writes no body).
+        self.fallback = fallback
+        #: Called before each request is routed (``MimicCloud.add_request_hook``).
+        self.hooks: tuple[Callable[[], None], ...] = ()
+        self._hosts: dict[str, Service] = {}
         self.lock = threading.RLock()
         self.generation = 0
         self.errors: deque[ServerError] = deque(maxlen=MAX_ERRORS)
@@ -203,15 +190,28 @@ class Dispatcher:
                 log.exception("pytest-mimic: %s.claims failed", service.name)
         return None
 
+    def services_changed(self) -> None:
+        """Rebuild the routing tables on the next request (a service came or went)."""
+        self._routed_count = -1
+
     def _prefixes(self) -> list[tuple[str, Service]]:
-        """``(prefix, service)``, longest prefix first; rebuilt when services are added."""
-        services = self._services()
-        if len(services) != self._routed_count:
-            table = [(service.prefix.rstrip("/"), service) for service in services]
+        """``(prefix, service)``, longest prefix first; rebuilt when services change."""
+        if self._routed_count < 0:
+            services = self._services()
+            table = [(s.prefix.rstrip("/"), s) for s in services if s.prefix.rstrip("/")]
             table.sort(key=lambda item: len(item[0]), reverse=True)
+            self._hosts = {host.lower(): s for s in services for host in s.hosts}
             self._routed = table
             self._routed_count = len(services)
         return self._routed
+
+    def _by_host(self, environ: WSGIEnvironment) -> Service | None:
+        """The service a ``Host`` alias names (``http://billing/invoices/7``), if any."""
+        if not self._hosts:
+            return None
+        host = environ.get("HTTP_HOST", "")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return self._hosts.get(name.lower())
 
     def __call__(self, environ: WSGIEnvironment, start_response: Any) -> Any:
         response = self.dispatch(environ)
@@ -262,31 +262,35 @@ class Dispatcher:
 
     def _dispatch(self, environ: WSGIEnvironment, started: float, generation: int) -> Response:
         environ[GENERATION_KEY] = generation
+        for hook in self.hooks:
+            hook()
         path = environ.get("PATH_INFO", "") or "/"
         service = self.find(path)
-        if service is None:
-            unrouted = Request(environ)
-            unrouted.max_content_length = MAX_BODY_BYTES
-            service = self._claimant(unrouted)
-            if service is None:
-                return self._unrouted(unrouted, path, started, generation)
-            request = unrouted  # served at the root, as the service's own paths
-        else:
+        if service is None and self._hosts:
+            service = self._by_host(environ)
+            if service is not None:
+                request = Request(environ)  # served at the root, as the service's own paths
+        elif service is not None:
             prefix = service.prefix.rstrip("/")
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
             environ["PATH_INFO"] = path[len(prefix) :]
             request = Request(environ)
-        # One limit for every service, checked on Content-Length before anything is read
-        # (a chunked body is cut off when it passes the limit).
+        if service is None:
+            unrouted = Request(environ)
+            unrouted.max_content_length = MAX_BODY_BYTES
+            service = self._claimant(unrouted) or self.fallback
+            request = unrouted  # served at the root, as the service's own paths
+        # One limit per service, checked on Content-Length before anything is read.
         # A chunked body has no length to check: read one byte past the limit to see it.
-        request.max_content_length = MAX_BODY_BYTES + (request.content_length is None)
+        limit = service.max_body_bytes
+        request.max_content_length = limit + (request.content_length is None)
         try:
             body = request.get_data(cache=True)
-            if len(body) > MAX_BODY_BYTES:
+            if len(body) > limit:
                 raise RequestEntityTooLarge()
         except RequestEntityTooLarge:
             response = service.error_response(
-                413, f"Request body is larger than {MAX_BODY_BYTES} bytes.", request=request
+                413, f"Request body is larger than {limit} bytes.", request=request
             )
             return self._finish(
                 Operation(service.name, "unknown"), request, path, response, started, generation
@@ -304,6 +308,10 @@ class Dispatcher:
             operation = Operation(service.name, "unknown")
             response = self._crash(service, request, path, body)
             return self._finish(operation, request, path, response, started, generation)
+        if _OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ:
+            problem = self._override(service, request, operation)
+            if problem is not None:
+                return self._finish(operation, request, path, problem, started, generation)
 
         with self.lock:
             if generation != self.generation:
@@ -328,6 +336,20 @@ class Dispatcher:
                 except Exception:
                     response = self._crash(service, request, path, body)
         return self._finish(operation, request, path, response, started, generation, decision)
+
+    def _override(
+        self, service: Service, request: Request, operation: Operation
+    ) -> Response | None:
+        """A request carrying ``X-Mimic-Next-*`` headers is answered as usual; the next request
+        to its operation gets the response they describe. A bad header is a 400 at once.
+        """
+        try:
+            action = override_action(request.headers.get)
+        except ValueError as error:
+            return service.error_response(400, str(error), request=request)
+        if action is not None:
+            self._faults.override_next(override_rule(service.name, operation.name, action))
+        return None
 
     def _apply(
         self,
@@ -380,31 +402,17 @@ class Dispatcher:
             printable(target),
             error.traceback,
         )
+        message = f"The fake {name} service failed; the test will report why."
         if service is not None:
             try:
-                return service.error_response(
-                    500,
-                    f"The fake {name} service failed; the test will report why.",
-                    request=request,
-                )
+                return service.error_response(500, message, request=request)
             except Exception:
-                pass
-        return json_response({"message": "internal error in the fake", "code": 500}, 500)
+                log.exception("pytest-mimic: %s.error_response failed", name)
+        return self.fallback.error_response(500, message, request=request)
 
     def _stale(self, service: Service, request: Request) -> Response:
         return service.error_response(
             503, "The fake cloud was reset while this request was in flight.", request=request
-        )
-
-    def _unrouted(self, request: Request, path: str, started: float, generation: int) -> Response:
-        if path == "/" and request.method in {"GET", "HEAD"}:
-            response = Response(self._root_text(base_url(request)), mimetype="text/plain")
-        else:
-            response = json_response(
-                {"itemNotFound": {"message": f"No fake service serves {path}.", "code": 404}}, 404
-            )
-        return self._finish(
-            Operation("mimic", "unrouted"), request, path, response, started, generation
         )
 
     def _finish(

@@ -9,6 +9,7 @@ order, decides; a rule that has used up its ``times`` no longer matches.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_mimic.services.base import Operation
+    from pytest_mimic.operation import Operation
 
 __all__ = [
+    "OVERRIDE_HEADERS",
     "Action",
     "Behave",
     "CloseConnection",
@@ -30,6 +32,8 @@ __all__ = [
     "Pass",
     "ResetConnection",
     "Respond",
+    "override_action",
+    "override_rule",
 ]
 
 
@@ -276,10 +280,31 @@ class FaultEngine:
         # request asks, and most rules name a service (every preset does).
         self._by_service: dict[str, list[FaultRule]] = {}
 
-    def add(self, rule: FaultRule) -> FaultHandle:
-        """Register ``rule`` after all existing ones."""
+    def add(self, rule: FaultRule, *, first: bool = False) -> FaultHandle:
+        """Register ``rule`` after all existing ones (before them with ``first``)."""
         with self._lock:
-            self._rules.append(rule)
+            if first:
+                self._rules.insert(0, rule)
+            else:
+                self._rules.append(rule)
+            self._by_service.clear()
+        return FaultHandle(self, rule)
+
+    def override_next(self, rule: FaultRule) -> FaultHandle:
+        """Make ``rule`` (a one-shot answer) the next one its operation gets, replacing a
+        pending override of the same service and operation: one override per operation.
+        """
+        with self._lock:
+            self._rules = [
+                r
+                for r in self._rules
+                if not (
+                    r.source == OVERRIDE_SOURCE
+                    and r.service == rule.service
+                    and r.operation == rule.operation
+                )
+            ]
+            self._rules.insert(0, rule)
             self._by_service.clear()
         return FaultHandle(self, rule)
 
@@ -320,3 +345,65 @@ class FaultEngine:
                 if action is not None:
                     return Decision(action, rule)
         return None
+
+
+#: ``source`` of the rules the next-request headers make.
+OVERRIDE_SOURCE = "next-request header"
+
+#: The next-request headers (``X-Mimic-Next-*``) and Fake Servicer's names for the same.
+OVERRIDE_HEADERS: dict[str, tuple[str, str]] = {
+    "status": ("X-Mimic-Next-Status", "X-Fake-Servicer-Next-Request-Status"),
+    "body": ("X-Mimic-Next-Body", "X-Fake-Servicer-Next-Request-Body"),
+    "headers": ("X-Mimic-Next-Headers", "X-Fake-Servicer-Next-Request-Headers"),
+}
+
+
+def override_action(header: Callable[[str], str | None]) -> Respond | None:
+    """The answer the next-request headers describe (``header(name)`` reads one), or
+    ``None`` if the status header is absent. ``ValueError`` names what is wrong.
+    """
+
+    def read(key: str) -> str | None:
+        for name in OVERRIDE_HEADERS[key]:
+            value = header(name)
+            if value is not None:
+                return value
+        return None
+
+    status_text = read("status")
+    if status_text is None:
+        return None
+    text = status_text.strip()
+    if not text.isdigit() or len(text) != 3 or not 100 <= int(text) <= 599:
+        raise ValueError(
+            f"X-Mimic-Next-Status must be an HTTP status code from 100 to 599, not {status_text!r}"
+        )
+    headers: dict[str, str] = {}
+    raw_headers = read("headers")
+    if raw_headers:
+        try:
+            parsed = json.loads(raw_headers)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()
+        ):
+            raise ValueError("X-Mimic-Next-Headers must be a JSON object of strings")
+        headers = parsed
+    body = read("body")
+    if body is not None:
+        return Respond(int(text), None, None, body, headers)
+    return Respond(int(text), headers=headers)
+
+
+def override_rule(service: str, operation: str | None, action: Respond) -> FaultRule:
+    """A one-shot rule answering ``operation`` (exactly that name; ``None``: any) with
+    ``action``; register it with ``FaultEngine.override_next``.
+    """
+    return FaultRule(
+        action=action,
+        service=service,
+        operation=None if operation is None else re.escape(operation),
+        times=1,
+        source=OVERRIDE_SOURCE,
+    )

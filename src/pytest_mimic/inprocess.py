@@ -27,7 +27,7 @@ from http.client import RemoteDisconnected
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from pytest_mimic.dispatch import CLIENT_TIMEOUT_KEY, TIMED_OUT_KEY, DropConnection
+from pytest_mimic.transport import CLIENT_TIMEOUT_KEY, TIMED_OUT_KEY, DropConnection
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 from pytest_mimic.clock import TimeTravel
-from pytest_mimic.cloud import MimicCloud, installed_services
-from pytest_mimic.config import CloudConfig, parse_setting
+from pytest_mimic.cloud import MimicCloud
+from pytest_mimic.registry import installed_services
+from pytest_mimic.config import CloudConfig, default_schema
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT
@@ -37,17 +38,6 @@ if TYPE_CHECKING:
 HOST_ENV = "PYTEST_MIMIC_HOST"
 PORT_ENV = "PYTEST_MIMIC_PORT"
 _CLOUD_KEY = pytest.StashKey[MimicCloud]()
-#: Cloud settings with an ini option ``mimic_<name>`` each (parsed by ``parse_setting``).
-_INI_SETTINGS = {
-    "check_tokens": "answer 401 to service calls without a valid token (default true)",
-    "token_lifetime": "seconds a fresh Identity token lives (default 86400)",
-    "server_build_seconds": "seconds a new Nova server stays in BUILD (default 0)",
-    "strict_compute_refs": "validate imageRef/flavorRef against the listed images and flavors",
-    "clb_build_seconds": "seconds a new load balancer stays in BUILD",
-    "clb_update_seconds": "seconds a load balancer stays in PENDING_UPDATE after a change",
-    "clb_delete_seconds": "seconds a load balancer stays in PENDING_DELETE",
-    "clb_deleted_retention_seconds": "seconds a DELETED load balancer can still be read",
-}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,8 +61,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("mimic_host", "address the fake cloud listens on", default="127.0.0.1")
     parser.addini("mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
-    for name, what in _INI_SETTINGS.items():
-        parser.addini(f"mimic_{name}", what, default=None)
+    # One ini option per declared setting (the core's and every installed service's).
+    for setting in default_schema().values():
+        default = setting.describe()["default"]
+        parser.addini(f"mimic_{setting.name}", f"{setting.help} (default {default})", default=None)
     parser.addini(
         "mimic_transport",
         "'socket' (default), or 'in-process': requests-based clients reach the fake "
@@ -133,16 +125,17 @@ def _read_options(config: pytest.Config) -> _Options:
     def fail(message: str) -> NoReturn:
         raise pytest.UsageError(f"pytest-mimic: {message}")
 
+    cloud_config = CloudConfig()
     changes: dict[str, Any] = {}
-    for name in _INI_SETTINGS:
+    for name in cloud_config.schema:
         raw = config.getini(f"mimic_{name}")
         if raw is not None:
             try:
-                changes[name] = parse_setting(name, raw)
+                changes[name] = cloud_config.parse(name, raw)
             except ValueError as error:
-                fail(f"mimic_{error}")
+                fail(f"ini option mimic_{name}: {error}")
     try:
-        cloud_config = CloudConfig().replace(**changes)
+        cloud_config = cloud_config.replace(**changes)
     except (TypeError, ValueError) as error:
         fail(str(error))
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.faults import Delay, FaultRule, Hang, ResetConnection
-from pytest_mimic.validation import UnknownName, suggest
+from pytest_mimic.names import UnknownName, suggest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping

@@ -30,7 +30,7 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from pytest_mimic.clock import real_time
-from pytest_mimic.dispatch import DropConnection
+from pytest_mimic.transport import DropConnection
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -6,7 +6,6 @@ The messages list what is valid and suggest the closest name, so a typo costs on
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING
 
@@ -15,21 +14,9 @@ if TYPE_CHECKING:
 
     from pytest_mimic.services.base import Service
 
+from pytest_mimic.names import UnknownName, listing, suggest
+
 __all__ = ["UnknownName", "check_target", "suggest"]
-
-
-class UnknownName(ValueError):
-    """A service, operation, attribute, scenario or setting name that does not exist."""
-
-
-def suggest(name: str, valid: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest valid name, or nothing."""
-    close = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _listing(valid: Iterable[str]) -> str:
-    return ", ".join(sorted(valid)) or "(none)"
 
 
 def check_target(
@@ -51,7 +38,7 @@ def check_target(
             names = [s.name for s in services]
             raise UnknownName(
                 f"no service named {service!r}{suggest(service, names)}; "
-                f"known services: {_listing(names)}"
+                f"known services: {listing(names)}"
             )
     declared = [s.operation_names() for s in chosen]
     if any(names is None for names in declared):
@@ -66,7 +53,7 @@ def check_target(
             where = f"service {service!r}" if service is not None else "any service"
             raise UnknownName(
                 f"{where} has no operation {operation!r}{suggest(operation, operations)}; "
-                f"its operations: {_listing(operations)}"
+                f"its operations: {listing(operations)}"
             )
     known: set[str] = set()
     for candidate in chosen:
@@ -78,5 +65,5 @@ def check_target(
         if attribute not in known:
             raise UnknownName(
                 f"no request attribute {attribute!r}{suggest(attribute, known)}; "
-                f"attributes of {service or 'these services'}: {_listing(known)}"
+                f"attributes of {service or 'these services'}: {listing(known)}"
             )

@@ -16,13 +16,15 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from pytest_mimic.errors import ServiceError
+from pytest_mimic.operation import Operation
 from pytest_mimic.reaper import Reaper
 
 if TYPE_CHECKING:
@@ -33,9 +35,11 @@ if TYPE_CHECKING:
     from pytest_mimic.config import CloudConfig
     from pytest_mimic.faults import Behave, FaultEngine, FaultRule
     from pytest_mimic.scenarios import Scenario
+    from pytest_mimic.settings import Setting
 
 __all__ = [
     "CatalogEntry",
+    "ControlRoutes",
     "Operation",
     "RoutedService",
     "Service",
@@ -55,19 +59,6 @@ __all__ = [
 
 #: Request bodies larger than this are refused with 413 before any parsing.
 MAX_BODY_BYTES = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Operation:
-    """What a request asks for, in the service's own terms.
-
-    ``name`` is the operation (``create_server``, ``authenticate``); ``attributes`` are the
-    facts fault rules and journal queries match on (tenant, region, server name...).
-    """
-
-    service: str
-    name: str
-    attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,10 +106,6 @@ class ServiceContext:
         self._services = services
         self.faults = faults if faults is not None else FaultEngine()
         self.token_validator: TokenValidator | None = None
-        #: Resets the whole cloud (set by ``MimicCloud``; the control plane's reset door).
-        self.reset_cloud: Callable[[], None] | None = None
-        #: The ``MimicCloud`` this context belongs to (the control plane drives it).
-        self.cloud: Any = None
         #: Inside a handler: release the cloud lock until something changes or ``seconds``
         #: pass (real time); raises the dispatcher's ``StaleRequest`` after a reset or stop.
         #: ``MimicCloud`` wires the dispatcher's; alone, a service just sleeps.
@@ -158,37 +145,55 @@ def _nothing() -> None:
     return None
 
 
-class ServiceError(Exception):
-    """Raised by handlers to answer a client error in the service's own format."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        fault: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.fault = fault
-        self.headers = dict(headers or {})
-
-
 class Service(abc.ABC):
-    """A fake cloud service mounted under ``prefix`` on the shared server.
+    """A fake cloud service mounted under ``prefix`` on the shared server: the contract.
 
     Subclasses must set ``name`` and ``prefix`` and implement ``resolve``, ``handle`` and
-    ``error_response``; the rest has sensible defaults. A third-party package registers a
-    factory ``(context) -> Service`` under the entry-point group ``pytest_mimic.services``.
+    ``error_response``; everything else is declared here with a default, and the core
+    derives every door from the declarations (it names no service itself):
+
+    - ``settings``: ``Setting`` declarations; from them come the ini options, ``configure``,
+      ``mimic_config``, ``serve --set``/``--config`` and ``PATCH /mimic/v1.1/settings``;
+    - ``environment()`` and ``conflicting_environment``: the client variables ``mimic_cloud``
+      sets (and unsets) for a test and ``serve`` prints;
+    - ``behaviors``: the names of the ``Behave`` actions its handlers understand, which the
+      control plane's behaviors API accepts for it;
+    - ``control``: a ``RoutedService`` class of its own control routes, mounted under
+      ``/mimic/v1.1/<name>/``;
+    - ``scenarios()``, ``presets()``, ``fault_rules()``, ``catalog_entries()``, ``urls()``,
+      ``hosts`` (``Host`` names it answers at its root), ``claims()``;
+    - ``error_response``: the one place its errors (``ServiceError`` and the subclasses
+      its model raises) become answers.
+
+    A package registers a factory ``(context) -> Service`` (usually the class) under the
+    entry-point group ``pytest_mimic.services``.
     """
 
     name: ClassVar[str]
     prefix: ClassVar[str]
+    #: The settings this service reads (``context.config.value(SETTING)``).
+    settings: ClassVar[Sequence[Setting[Any]]] = ()
+    #: ``Behave`` action names its handlers act on, with what each does.
+    behaviors: ClassVar[Mapping[str, str]] = {}
+    #: Client variables that would send clients elsewhere; unset for each test.
+    conflicting_environment: ClassVar[Sequence[str]] = ()
+    #: Its control routes, mounted under ``/mimic/v1.1/<name>/`` (built with the service).
+    control: ClassVar[type[ControlRoutes] | None] = None
+    #: ``Host`` header names (without port) whose requests it serves at its root.
+    hosts: ClassVar[Sequence[str]] = ()
+    #: Request bodies larger than this are refused with 413 before any parsing.
+    max_body_bytes: ClassVar[int] = MAX_BODY_BYTES
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
+
+    def environment(self, base_url: str) -> Mapping[str, str]:
+        """The variables that point this service's clients at ``base_url`` (none by default)."""
+        return {}
+
+    def state(self) -> Mapping[str, Any]:
+        """A JSON-ready summary of what the service holds (for people looking at it)."""
+        return {}
 
     def catalog_entries(self) -> Sequence[CatalogEntry]:
         """Entries for the Identity service catalog (none by default)."""
@@ -443,6 +448,26 @@ class RoutedService(Service):
             or ("computeFault" if status >= 500 else "badRequest")
         )
         return json_response({name: {"message": message, "code": status}}, status, headers=headers)
+
+
+class ControlRoutes(RoutedService):
+    """A service's own control routes (``Service.control``), which the control plane mounts
+    under ``/mimic/v1.1/<service>/``: paths here are relative to that.
+
+    They answer in the control plane's format with its status codes (one door, one set of
+    codes), need no token, and are journaled as operations of the ``mimic`` service.
+    """
+
+    name: ClassVar[str] = "mimic"
+    prefix: ClassVar[str] = ""
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(service.context)
+        #: The service these routes control.
+        self.service = service
+
+    def _token_ok(self, request: Request) -> bool:
+        return True
 
 
 def _route_error(request: Request, error: HTTPException) -> ServiceError:

@@ -34,6 +34,7 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.clb import data, documents, model, presets, schema
+from pytest_mimic.services.clb import settings as clb_settings
 from pytest_mimic.services.pagination import next_link, parse_limit
 from pytest_mimic.services.values import PresetError, shown
 
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from pytest_mimic.faults import FaultRule
     from pytest_mimic.scenarios import Scenario
     from pytest_mimic.services.base import Operation
+    from pytest_mimic.settings import Setting
 
 __all__ = ["CLBService"]
 
@@ -186,6 +188,7 @@ class CLBService(RoutedService):
 
     name: ClassVar[str] = "clb"
     prefix: ClassVar[str] = "/clb"
+    settings: ClassVar[Sequence[Setting[Any]]] = clb_settings.SETTINGS
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"lb_name", "metadata", "node_address", "node_addresses", "metadata_by_id"}
     )

@@ -22,9 +22,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pytest_mimic.services.clb import data
+from pytest_mimic.services.clb import data, settings
 from pytest_mimic.services.lifecycle import Timeline
-from pytest_mimic.services.pagination import OrderedIndex, Page, paginate
+from pytest_mimic.services.ordered import OrderedIndex, Page, paginate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -422,7 +422,7 @@ class LoadBalancers:
             return
         seconds = transition.seconds
         if seconds is None:
-            seconds = float(self._config().clb_update_seconds)
+            seconds = self._config().value(settings.UPDATE_SECONDS)
         # A fresh timeline per change: the old one is all in the past, and a load balancer
         # changed a million times must not keep a million entries.
         lb.timeline = Timeline.starting(now, "PENDING_UPDATE")
@@ -533,7 +533,7 @@ class LoadBalancers:
             lb_id = next(self._lb_ids)
             vips = self._virtual_ips(account, lb_id, spec)
             if build_seconds is None:
-                build_seconds = float(self._config().clb_build_seconds)
+                build_seconds = self._config().value(settings.BUILD_SECONDS)
             timeline = Timeline.starting(now, "BUILD")
             timeline.set(now + max(build_seconds, 0.0), "ACTIVE")
             lb = LoadBalancer(
@@ -679,12 +679,12 @@ class LoadBalancers:
     def _start_delete(self, lb: LoadBalancer, now: float, seconds: float | None) -> None:
         config = self._config()
         if seconds is None:
-            seconds = float(config.clb_delete_seconds)
+            seconds = config.value(settings.DELETE_SECONDS)
         deleted_at = now + max(seconds, 0.0)
         lb.edited = now
         lb.timeline = Timeline.starting(now, "PENDING_DELETE")
         lb.timeline.set(deleted_at, "DELETED")
-        lb.gone_at = deleted_at + max(float(config.clb_deleted_retention_seconds), 0.0)
+        lb.gone_at = deleted_at + config.value(settings.DELETED_RETENTION)
         heapq.heappush(self._gone, (lb.gone_at, lb.id))
 
     # -- nodes ---------------------------------------------------------------------------

@@ -22,6 +22,11 @@ from pytest_mimic.services.base import (
 )
 from pytest_mimic.services.identity import catalog
 from pytest_mimic.services.identity.model import IdentityModel, Tenant, Token, User
+from pytest_mimic.services.identity.settings import (
+    CONFLICTING_ENVIRONMENT,
+    SETTINGS,
+    TOKEN_LIFETIME,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
     from pytest_mimic.scenarios import Scenario
+    from pytest_mimic.settings import Setting
 
 __all__ = ["IdentityBase"]
 
@@ -41,6 +47,8 @@ class IdentityBase(RoutedService):
     """The state and helpers both API versions use; routes live in the subclasses."""
 
     name: ClassVar[str] = "identity"
+    settings: ClassVar[Sequence[Setting[Any]]] = SETTINGS
+    conflicting_environment: ClassVar[Sequence[str]] = CONFLICTING_ENVIRONMENT
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"username", "tenant_id", "credential_type", "api", "token"}
     )
@@ -63,6 +71,21 @@ class IdentityBase(RoutedService):
     def reset(self) -> None:
         """Forget every user, tenant and token except the configured default user."""
         self.model = self._fresh_model()
+
+    def environment(self, base_url: str) -> Mapping[str, str]:
+        """What OpenStack clients (keystoneauth1, the ``openstack`` and ``nova`` commands)
+        read: the v2.0 auth URL, the default user and the default region.
+        """
+        config = self.context.config
+        creds = config.credentials
+        return {
+            "OS_AUTH_URL": f"{base_url}{self.prefix}/v2.0",
+            "OS_USERNAME": creds.username,
+            "OS_PASSWORD": creds.password,
+            "OS_TENANT_ID": creds.tenant_id,
+            "OS_PROJECT_ID": creds.tenant_id,
+            "OS_REGION_NAME": config.default_region,
+        }
 
     def urls(self) -> Mapping[str, str]:
         return {
@@ -129,7 +152,7 @@ class IdentityBase(RoutedService):
     # -- helpers for the route handlers --------------------------------------------------
 
     def _fresh_model(self) -> IdentityModel:
-        model = IdentityModel(self.context.clock, lambda: self.context.config.token_lifetime)
+        model = IdentityModel(self.context.clock, lambda: self.context.config.value(TOKEN_LIFETIME))
         creds = self.context.config.credentials
         model.add_user(
             creds.username,

@@ -36,6 +36,7 @@ from pytest_mimic.services.nova.name_filter import (
     NameFilterRefused,
     NameFilterTooSlow,
 )
+from pytest_mimic.services.nova.settings import SETTINGS
 from pytest_mimic.services.pagination import (
     UnknownMarker,
     next_link,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from pytest_mimic.faults import FaultRule
     from pytest_mimic.scenarios import Scenario
     from pytest_mimic.services.nova.data import Flavor
+    from pytest_mimic.settings import Setting
 
 __all__ = ["NovaService"]
 
@@ -263,6 +265,13 @@ class NovaService(RoutedService):
 
     name: ClassVar[str] = "nova"
     prefix: ClassVar[str] = "/compute"
+    settings: ClassVar[Sequence[Setting[Any]]] = SETTINGS
+    behaviors: ClassVar[Mapping[str, str]] = {
+        "build": "the new server stays in BUILD for parameters.duration seconds",
+        "error": "the new server goes to ERROR",
+        "active-then-error": "the new server is ACTIVE, then ERROR after parameters.duration",
+        "false-negative": "the create answers parameters.code but the server is created",
+    }
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"server_name", "metadata", "action"}
     )

@@ -27,7 +27,16 @@ from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.lifecycle import Timeline
 from pytest_mimic.services.nova import data
 from pytest_mimic.services.nova.data import Flavor, Image
-from pytest_mimic.services.pagination import OrderedIndex, Page, UnknownMarker, paginate
+from pytest_mimic.services.nova.settings import (
+    BUILD_SECONDS,
+    DEFAULT_QUOTAS,
+    DELETED_RETENTION,
+    DELETED_RETENTION_SECONDS,
+    MAX_METADATA_ITEMS,
+    QUOTAS,
+    STRICT_REFS,
+)
+from pytest_mimic.services.ordered import OrderedIndex, Page, UnknownMarker, paginate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -55,13 +64,7 @@ __all__ = [
     "ServerSpec",
 ]
 
-#: Metadata items a server may carry (Nova's ``maxServerMeta``).
-MAX_METADATA_ITEMS = 40
 
-#: How long a deleted server stays visible to ``changes-since`` (simulated seconds); the
-#: ``nova_deleted_retention_seconds`` option changes it. Real Nova keeps them until an
-#: operator archives the database; a fake that runs for days must forget them.
-DELETED_RETENTION_SECONDS = 3600.0
 #: Deleted servers kept per tenant and region at most, however recent (bounded memory).
 MAX_DELETED_KEPT = 1_000
 
@@ -72,23 +75,6 @@ ACTION_SECONDS: Mapping[str, float] = {
     "rebuild": 10.0,  # REBUILD -> ACTIVE
     "resize": 10.0,  # RESIZE -> VERIFY_RESIZE
     "revert_resize": 5.0,  # REVERT_RESIZE -> ACTIVE
-}
-
-#: Absolute limits of a fresh tenant in every region (``-1`` = unlimited).
-DEFAULT_QUOTAS: Mapping[str, int] = {
-    "maxTotalInstances": 100,
-    "maxTotalCores": -1,
-    "maxTotalRAMSize": 131072,
-    "maxServerMeta": MAX_METADATA_ITEMS,
-    "maxImageMeta": 40,
-    "maxPersonality": 5,
-    "maxPersonalitySize": 1000,
-    "maxTotalKeypairs": 100,
-    "maxSecurityGroups": -1,
-    "maxSecurityGroupRules": -1,
-    "maxTotalFloatingIps": -1,
-    "maxServerGroups": 10,
-    "maxServerGroupMembers": 10,
 }
 
 #: status -> (OS-EXT-STS:vm_state, OS-EXT-STS:task_state, OS-EXT-STS:power_state)
@@ -351,7 +337,8 @@ class Compute:
             account = self._accounts.get(key)
             if account is None:
                 quotas = dict(DEFAULT_QUOTAS)
-                quotas.update(self._config().options.get("nova_quotas", {}))
+                limits: Mapping[str, int] = self._config().value(QUOTAS)
+                quotas.update(limits)
                 quotas.update(self._quota_overrides.get((tenant_id, None), {}))
                 quotas.update(self._quota_overrides.get((tenant_id, region), {}))
                 account = self._accounts[key] = Account(tenant_id, region, quotas)
@@ -394,7 +381,7 @@ class Compute:
         known = data.FLAVORS.get(flavor_id)
         if known is not None and (not known.onmetal or known in data.flavors_in(region)):
             return known
-        if data.is_invalid_flavor_ref(flavor_id) or self._config().strict_compute_refs:
+        if data.is_invalid_flavor_ref(flavor_id) or self._config().value(STRICT_REFS):
             raise NotFound(f"Flavor {flavor_id} could not be found.")
         return data.plausible_flavor(flavor_id)
 
@@ -413,7 +400,7 @@ class Compute:
             snapshot = self.account(tenant_id, region).snapshots.get(image_id)
         if snapshot is not None:
             return snapshot
-        if data.is_invalid_image_ref(image_id) or self._config().strict_compute_refs:
+        if data.is_invalid_image_ref(image_id) or self._config().value(STRICT_REFS):
             raise NotFound("Image not found.")
         return data.plausible_image(image_id)
 
@@ -454,7 +441,7 @@ class Compute:
             now = self._now()
             build = behaviour.build_seconds
             if build is None:
-                build = float(self._config().server_build_seconds)
+                build = self._config().value(BUILD_SECONDS)
             servers = []
             for index in range(spec.count):
                 name = spec.name if spec.count == 1 else f"{spec.name}-{index + 1}"
@@ -544,8 +531,7 @@ class Compute:
             _expire(account.deleted, now, self._retention())
 
     def _retention(self) -> float:
-        value = self._config().options.get("nova_deleted_retention_seconds")
-        return DELETED_RETENTION_SECONDS if value is None else float(value)
+        return self._config().value(DELETED_RETENTION)
 
     def list_servers(self, tenant_id: str, region: str, query: ServerQuery) -> Page[Server]:
         """A page of servers; ``UnknownMarker`` for an unknown marker.

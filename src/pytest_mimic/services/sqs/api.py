@@ -33,10 +33,10 @@ from pytest_mimic.services.base import (
     behaviors,
 )
 from pytest_mimic.services.sqs import protocol_json, protocol_query
+from pytest_mimic.services.sqs import settings as sqs_settings
 from pytest_mimic.services.sqs.errors import SqsError, kind_of
 from pytest_mimic.services.sqs.md5 import AttributeValue, attributes_md5, body_md5
 from pytest_mimic.services.sqs.model import (
-    DEFAULT_ACCOUNT,
     LIST_LIMIT,
     MAX_BATCH,
     MAX_BATCH_BYTES,
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
     from pytest_mimic.scenarios import Scenario
     from pytest_mimic.services.sqs.operations import OperationSpec
+    from pytest_mimic.settings import Setting
 
 __all__ = ["SQSService"]
 
@@ -244,13 +245,19 @@ def _filter_attributes(
 class SQSService(Service):
     """Amazon SQS (API 2012-11-05): JSON 1.0 and query protocols, FIFO, DLQs, long polls.
 
-    Settings (``CloudConfig.options``): ``sqs_account`` (default ``123456789012``) and
+    Settings (``settings.py``): ``sqs_account`` (default ``123456789012``) and
     ``sqs_cooldowns`` (default ``True``: the 60-second waits after DeleteQueue and between
     PurgeQueues, timed by the cloud's clock).
     """
 
     name: ClassVar[str] = "sqs"
     prefix: ClassVar[str] = "/sqs"
+    settings: ClassVar[Sequence[Setting[Any]]] = sqs_settings.SETTINGS
+    conflicting_environment: ClassVar[Sequence[str]] = sqs_settings.CONFLICTING_ENVIRONMENT
+    behaviors: ClassVar[Mapping[str, str]] = {
+        "empty": "a ReceiveMessage finds no message, whatever the queue holds",
+        "visibility": "received messages stay invisible parameters.seconds, not the queue's",
+    }
 
     @classmethod
     def scenarios(cls) -> Sequence[Scenario]:
@@ -269,17 +276,26 @@ class SQSService(Service):
         return Sqs(self.context.now, cooldowns=self._cooldowns)
 
     def _cooldowns(self) -> bool:
-        return bool(self.context.config.options.get("sqs_cooldowns", True))
+        return self.context.config.value(sqs_settings.COOLDOWNS)
 
     @property
     def account(self) -> str:
-        """The account id queues belong to (``options["sqs_account"]``)."""
-        return str(self.context.config.options.get("sqs_account", DEFAULT_ACCOUNT))
+        """The account id queues belong to (the ``sqs_account`` setting)."""
+        return self.context.config.value(sqs_settings.ACCOUNT)
 
     # -- service interface -------------------------------------------------------------
 
     def urls(self) -> Mapping[str, str]:
         return {"sqs": self.prefix}
+
+    def environment(self, base_url: str) -> Mapping[str, str]:
+        """What boto3 and the AWS CLI read: this endpoint, test keys and a region."""
+        return {
+            "AWS_ENDPOINT_URL_SQS": base_url + self.prefix,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
 
     def reset(self) -> None:
         old, self.sqs = self.sqs, self._fresh()
