@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=VALUE",
         help="a cloud setting, as the ini options and mimic_cloud.configure() take it "
-        "(server_build_seconds=600, check_tokens=false; repeatable)",
+        "(e.g. check_tokens=false; repeatable; names as the ini options, without mimic_)",
     )
     serve.add_argument(
         "--config",

@@ -348,10 +348,10 @@ class MimicCloud:
         # Computed for every test; the inputs rarely change, so the answer is kept.
         key = (self.base_url, self._config, len(self._services), os.environ.get("NO_PROXY"))
         if self._environment is None or self._environment[0] != key:
-            self._environment = (key, self._compute_environment())
+            self._environment = (key, self._gather_environment())
         return dict(self._environment[1])
 
-    def _compute_environment(self) -> dict[str, str]:
+    def _gather_environment(self) -> dict[str, str]:
         env: dict[str, str] = {}
         for service in self._services:
             env.update(service.environment(self.base_url))

@@ -108,6 +108,7 @@ class ControlService(RoutedService):
 
     name: ClassVar[str] = "mimic"
     prefix: ClassVar[str] = "/mimic"
+    next_request_headers: ClassVar[bool] = False
 
     def __init__(self, context: ServiceContext, cloud: CloudControls) -> None:
         super().__init__(context)
@@ -488,7 +489,7 @@ def _steps(
     if isinstance(name, str) and name in behaviors:
         return Behave(name, dict(parameters))
     valid = [*_CORE_BEHAVIORS, *behaviors]
-    raise UnknownName(
+    raise ValueError(
         f"unknown behavior {shown(name)}{suggest(str(name), valid)}; behaviors: {', '.join(valid)}"
     )
 

@@ -308,7 +308,9 @@ class Dispatcher:
             operation = Operation(service.name, "unknown")
             response = self._crash(service, request, path, body)
             return self._finish(operation, request, path, response, started, generation)
-        if _OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ:
+        if (
+            _OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ
+        ) and service.next_request_headers:
             problem = self._override(service, request, operation)
             if problem is not None:
                 return self._finish(operation, request, path, problem, started, generation)

@@ -84,7 +84,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "mimic_endpoints",
         "settings to point at the fake for each test, one per line: "
-        "'package.module:NAME = auth' or 'package.module:NAME[key] = compute'",
+        "'package.module:NAME = auth' or 'package.module:NAME[key] = <catalog type>'",
         type="linelist",
         default=[],
     )
@@ -116,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "mimic_config(**settings): mimic_cloud.configure(**settings) for this test "
-        "(e.g. server_build_seconds=600, check_tokens=False)",
+        "(e.g. check_tokens=False; every setting of every service)",
     )
     config.stash[_OPTIONS_KEY] = _read_options(config)
 

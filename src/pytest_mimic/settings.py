@@ -58,7 +58,8 @@ class Setting(Generic[T]):
         return self._read(value, text=True)
 
     def _read(self, value: Any, *, text: bool) -> T:
-        where = f"setting {self.name!r}"
+        # Text comes from an ini line, a flag or a JSON body that already names the setting.
+        where = self.name if text else f"setting {self.name!r}"
         result: Any
         if self.kind == "seconds":
             top = self.maximum if self.maximum is not None else MAX_SECONDS

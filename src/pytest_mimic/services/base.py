@@ -183,6 +183,9 @@ class Service(abc.ABC):
     hosts: ClassVar[Sequence[str]] = ()
     #: Request bodies larger than this are refused with 413 before any parsing.
     max_body_bytes: ClassVar[int] = MAX_BODY_BYTES
+    #: Whether ``X-Mimic-Next-*`` headers on its requests set the next answer (the control
+    #: plane reads them as the parameters of its own ``next`` door instead).
+    next_request_headers: ClassVar[bool] = True
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
