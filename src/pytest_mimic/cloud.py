@@ -9,7 +9,7 @@ import ipaddress
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pytest_mimic.clock import Clock
 from pytest_mimic.config import CloudConfig, Credentials
@@ -30,6 +30,7 @@ from pytest_mimic.faults import (
 from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal
+from pytest_mimic.names import suggest
 from pytest_mimic.patching import Patcher
 from pytest_mimic.registry import SERVICE_GROUP, installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 ServiceFactory = Callable[[ServiceContext], Service]
+_S = TypeVar("_S", bound=Service)
 
 __all__ = ["SERVICE_GROUP", "MimicCloud", "MimicServerError", "installed_services"]
 
@@ -308,13 +310,32 @@ class MimicCloud:
         """Registered services, in registration order."""
         return tuple(self._services)
 
-    def service(self, name: str) -> Any:
-        """The registered service called ``name`` (``"identity"``, ``"nova"``, ...)."""
+    @overload
+    def service(self, kind: type[_S]) -> _S: ...
+    @overload
+    def service(self, kind: str) -> Any: ...
+    def service(self, kind: str | type[_S]) -> Any:
+        """A registered service: by its class (typed: ``service(NovaService).set_quotas``
+        completes in an editor), its name (``"nova"``) or a catalog type (``"compute"``).
+        """
+        if isinstance(kind, type):
+            for service in self._services:
+                if isinstance(service, kind):
+                    return service
+            raise KeyError(f"no service of class {kind.__name__}; registered: {self._names()}")
         for service in self._services:
-            if service.name == name:
+            if service.name == kind:
                 return service
-        known = ", ".join(s.name for s in self._services)
-        raise KeyError(f"no service named {name!r}; registered: {known}")
+        for service, entry in iter_entries(self._services):
+            if kind == entry.type:
+                return service
+        valid = [s.name for s in self._services]
+        raise KeyError(
+            f"no service named {kind!r}{suggest(kind, valid)}; registered: {self._names()}"
+        )
+
+    def _names(self) -> str:
+        return ", ".join(s.name for s in self._services)
 
     def url(self, name: str, *, region: str | None = None, tenant: str | None = None) -> str:
         """An absolute URL by name: a service's named URL (``"auth"``), or a catalog type or

@@ -22,9 +22,9 @@ import pytest
 
 from pytest_mimic.clock import TimeTravel
 from pytest_mimic.cloud import MimicCloud
-from pytest_mimic.registry import installed_services
 from pytest_mimic.config import CloudConfig, default_schema
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
+from pytest_mimic.registry import installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT
 

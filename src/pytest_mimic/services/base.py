@@ -42,6 +42,7 @@ __all__ = [
     "ControlRoutes",
     "Operation",
     "RoutedService",
+    "Sample",
     "Service",
     "ServiceContext",
     "ServiceError",
@@ -81,6 +82,24 @@ class CatalogEntry:
         if url.startswith(("http://", "https://")):
             return url
         return base.rstrip("/") + url
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One request a service answers as it should, declared by the service.
+
+    The fuzz suite seeds from samples, the hammer sends them from many threads and checks
+    each answer is one of ``expect``, and the benchmark times the first one: a new service
+    joins all three by declaring samples, with no edit outside its folder. ``path`` is
+    relative to the service's prefix and may contain ``{region}`` and ``{tenant}``;
+    ``body`` is JSON (``None``: no body); ``auth`` sends the default user's token.
+    """
+
+    method: str
+    path: str
+    body: Any = None
+    expect: tuple[int, ...] = (200,)
+    auth: bool = True
 
 
 class TokenValidator(Protocol):
@@ -197,6 +216,10 @@ class Service(abc.ABC):
     def state(self) -> Mapping[str, Any]:
         """A JSON-ready summary of what the service holds (for people looking at it)."""
         return {}
+
+    def samples(self) -> Sequence[Sample]:
+        """Requests it answers as it should (see ``Sample``); none by default."""
+        return ()
 
     def catalog_entries(self) -> Sequence[CatalogEntry]:
         """Entries for the Identity service catalog (none by default)."""
