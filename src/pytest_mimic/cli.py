@@ -91,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME[:PARAM=VALUE,...]",
         help="a scenario kept across resets (repeatable; list them with pytest --mimic-scenarios)",
     )
+    serve.add_argument(
+        "--services-dir",
+        type=_folder,
+        default=None,
+        metavar="DIR",
+        help="a folder of your own services, one NAME.py each, mounted at /NAME/ and "
+        "at Host NAME; edits take effect on the next request",
+    )
     serve.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser
 
@@ -172,6 +180,13 @@ def _positive_seconds(text: str) -> float:
     return seconds
 
 
+def _folder(text: str) -> Path:
+    folder = Path(text)
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return folder.resolve()
+
+
 def _positive_count(text: str) -> int:
     try:
         count = int(text)
@@ -207,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         journal_size=args.journal_size,
         config=config,
         scenarios=[*scenarios, *(parse_scenario(text) for text in args.scenarios)],
+        services_dir=args.services_dir,
     )
 
 
@@ -220,6 +236,7 @@ def serve(
     journal_size: int = DEFAULT_JOURNAL_SIZE,
     config: CloudConfig | None = None,
     scenarios: Sequence[tuple[str, dict[str, Any]]] = (),
+    services_dir: Path | None = None,
 ) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     logging.basicConfig(
@@ -248,6 +265,10 @@ def serve(
         idle_timeout=idle_timeout,
         journal_size=journal_size,
     )
+    if services_dir is not None:
+        from pytest_mimic.user_services import attach_folder
+
+        attach_folder(cloud, services_dir)
     try:
         for name, parameters in scenarios:
             cloud.keep_scenario(name, **parameters)

@@ -29,7 +29,7 @@ from pytest_mimic.faults import (
 )
 from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
-from pytest_mimic.journal import Call, Journal
+from pytest_mimic.journal import Call, Journal, clip
 from pytest_mimic.names import suggest
 from pytest_mimic.patching import Patcher
 from pytest_mimic.registry import SERVICE_GROUP, installed_services
@@ -388,6 +388,10 @@ class MimicCloud:
         names = [name for s in self._services for name in s.conflicting_environment]
         return list(dict.fromkeys(names))
 
+    def patch_attribute(self, target: object, attribute: str, value: Any) -> None:
+        """Set ``target.attribute`` until ``end_test`` restores it."""
+        self._patcher.setattr(target, attribute, value)
+
     def patch_endpoint(
         self,
         target: str | object,
@@ -422,6 +426,36 @@ class MimicCloud:
         """
         external: ExternalServices = self.service("external")
         return external.add(type, name, url, regions=regions)
+
+    def record_external(
+        self,
+        entry: CatalogEntry,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        request_body: bytes,
+        response_body: bytes,
+    ) -> Call:
+        """Journal a call a service hosted elsewhere served (a ``mimic_stub``), as an
+        operation of ``external`` named after the catalog entry.
+        """
+        call = Call(
+            time=self.clock.now(),
+            service="external",
+            operation=entry.name,
+            method=method,
+            path=path,
+            query=query,
+            status=status,
+            duration=0.0,
+            request_body=clip(request_body),
+            response_body=clip(response_body),
+            attributes={"method": method, "path": path, "type": entry.type},
+        )
+        with self.dispatcher.lock:
+            self.journal.record(call)
+        return call
 
     # -- faults and journal ----------------------------------------------------------
 

@@ -55,8 +55,10 @@ def parse_seconds(
     """Seconds from a number (or numeric text when ``text``): finite, at least ``minimum``
     (more than it when ``positive``), at most ``maximum``.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float | str) or (
-        isinstance(value, str) and not text
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | str)
+        or (isinstance(value, str) and not text)
     ):
         raise (ValueError if text else TypeError)(
             f"{where} must be a number of seconds, not {shown(value)}"

@@ -16,6 +16,7 @@ import importlib.util
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
 
     from pytest_httpserver import HTTPServer
+    from werkzeug.wrappers import Request, Response
+
+    from pytest_mimic.services.base import CatalogEntry
 
     StubFactory = Callable[..., HTTPServer]
 
@@ -55,6 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="how requests-based clients reach the fake (ini mimic_transport)",
     )
     group.addoption(
+        "--mimic-services-dir",
+        default=None,
+        metavar="DIR",
+        help="a folder of your own services, one NAME.py each (ini mimic_services_dir)",
+    )
+    group.addoption(
         "--mimic-scenarios",
         action="store_true",
         help="list every mimic_scenario name with its parameters and description, then exit",
@@ -65,6 +75,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for setting in default_schema().values():
         default = setting.describe()["default"]
         parser.addini(f"mimic_{setting.name}", f"{setting.help} (default {default})", default=None)
+    parser.addini(
+        "mimic_services_dir",
+        "a folder of your own services, one NAME.py each, mounted at /NAME/ "
+        "(relative to the ini file)",
+        default=None,
+    )
     parser.addini(
         "mimic_transport",
         "'socket' (default), or 'in-process': requests-based clients reach the fake "
@@ -101,6 +117,7 @@ class _Options:
     keep_alive: bool
     idle_timeout: float
     endpoints: tuple[tuple[str, str], ...]
+    services_dir: Path | None
 
 
 _OPTIONS_KEY = pytest.StashKey[_Options]()
@@ -178,7 +195,35 @@ def _read_options(config: pytest.Config) -> _Options:
         if not sep or not target.strip() or not endpoint.strip():
             fail(f"mimic_endpoints line {line!r} must look like 'package.module:NAME = auth'")
         endpoints.append((target.strip(), endpoint.strip()))
-    return _Options(host, port, cloud_config, transport, keep_alive, idle_timeout, tuple(endpoints))
+    services_dir = _services_dir(config, fail)
+    return _Options(
+        host,
+        port,
+        cloud_config,
+        transport,
+        keep_alive,
+        idle_timeout,
+        tuple(endpoints),
+        services_dir,
+    )
+
+
+def _services_dir(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
+    """The folder of the user's own services: the option (from the working directory) or the
+    ini value (from the ini file's folder); it must exist.
+    """
+    given = config.getoption("mimic_services_dir")
+    if given:
+        folder, where = Path(given), "--mimic-services-dir"
+    else:
+        raw = config.getini("mimic_services_dir")
+        if not raw:
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        folder, where = base / str(raw).strip(), "mimic_services_dir"
+    if not folder.is_dir():
+        fail(f"{where}: {str(folder)!r} is not a folder")
+    return folder.resolve()
 
 
 def _ini_bool(config: pytest.Config, name: str, fail: Callable[[str], NoReturn]) -> bool:
@@ -290,6 +335,10 @@ def mimic_session_cloud(
         keep_alive=options.keep_alive,
         idle_timeout=options.idle_timeout,
     )
+    if options.services_dir is not None:
+        from pytest_mimic.user_services import attach_folder
+
+        attach_folder(cloud, options.services_dir)
     try:
         cloud.start()
     except OSError as error:
@@ -342,10 +391,34 @@ def mimic_stub(mimic_cloud: MimicCloud, httpserver: HTTPServer) -> StubFactory:
     """
 
     def stub(type: str, name: str, path: str = "/") -> HTTPServer:
-        mimic_cloud.add_catalog_service(type, name, httpserver.url_for(path))
+        entry = mimic_cloud.add_catalog_service(type, name, httpserver.url_for(path))
+        _journal_stub(mimic_cloud, httpserver, entry)
         return httpserver
 
     return stub
+
+
+def _journal_stub(cloud: MimicCloud, httpserver: HTTPServer, entry: CatalogEntry) -> None:
+    """Every request the stub serves joins the cloud's journal (``external.<name>``)."""
+    serve = httpserver.dispatch
+    if getattr(serve, "_mimic_journaled", False):
+        return
+
+    def dispatch(request: Request) -> Response:
+        response = serve(request)
+        cloud.record_external(
+            entry,
+            request.method,
+            request.path,
+            request.query_string.decode("latin-1"),
+            response.status_code,
+            request.get_data(cache=True),
+            response.get_data(),
+        )
+        return response
+
+    dispatch._mimic_journaled = True  # type: ignore[attr-defined]
+    cloud.patch_attribute(httpserver, "dispatch", dispatch)
 
 
 @pytest.fixture

@@ -40,6 +40,19 @@ def test_stub_service_appears_in_the_catalog_and_answers(mimic_cloud, mimic_stub
     assert response.json() == {"count": 3}
 
 
+def test_stub_requests_join_the_journal(mimic_cloud, mimic_stub):
+    """A stub's requests are journaled beside the fake's, as ``external.<catalog name>``."""
+    stub = mimic_stub("object-store", "cloudFiles", "/v1")
+    stub.expect_request("/v1/photos", method="PUT").respond_with_json({"ok": True}, status=201)
+
+    requests.put(stub.url_for("/v1/photos"), data=b"jpeg")
+
+    (call,) = mimic_cloud.assert_called("external", "cloudFiles", method="PUT", times=1)
+    assert (call.path, call.status, call.request_body) == ("/v1/photos", 201, b"jpeg")
+    with pytest.raises(ValueError, match="did you mean 'cloudFiles'"):
+        mimic_cloud.calls("external", "cloudFile")
+
+
 def test_catalog_services_are_forgotten_at_reset(mimic_cloud):
     mimic_cloud.add_catalog_service("dns", "cloudDNS", "http://dns.example/{tenant}")
     assert mimic_cloud.url("dns") == f"http://dns.example/{mimic_cloud.credentials.tenant_id}"

@@ -41,5 +41,12 @@ class ExternalServices(RoutedService):
     def catalog_entries(self) -> Sequence[CatalogEntry]:
         return tuple(self._entries)
 
+    def operation_names(self) -> frozenset[str]:
+        """Calls to an entry (a stub's, when its requests are journaled) are named after it."""
+        return frozenset(entry.name for entry in self._entries) | {"unknown"}
+
+    def attribute_names(self) -> frozenset[str]:
+        return frozenset({"method", "path", "type"})
+
     def reset(self) -> None:
         self._entries.clear()
