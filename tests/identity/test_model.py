@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_mimic.clock import LAST_DATE, LATEST, Clock, isoformat_z
+from pytest_mimic.errors import ServiceError
 from pytest_mimic.services.identity.model import (
     AuthenticationFailed,
     IdentityModel,
@@ -40,6 +41,17 @@ def test_repeated_login_with_the_same_secret_is_the_same_user_and_tenant(model):
     second = model.authenticate_secret(username="alice", password="pw")
     assert (second.user_id, second.tenant_id) == (first.user_id, first.tenant_id)
     assert second.id != first.id
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "fault"),
+    [(AuthenticationFailed, 401, "unauthorized"), (TokenNotFound, 404, "itemNotFound")],
+)
+def test_model_errors_carry_their_status_and_fault(error, status, fault):
+    """The HTTP layer renders them as raised, in the v2.0 or v3 shape, with no mapping."""
+    raised = error("why")
+    assert isinstance(raised, ServiceError)
+    assert (raised.status, raised.fault, str(raised)) == (status, fault, "why")
 
 
 def test_a_different_password_after_registration_is_refused(model):

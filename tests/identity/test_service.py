@@ -101,6 +101,17 @@ def test_reset_restores_the_default_user_from_the_config(cloud):
     assert access["token"]["tenant"]["id"] == creds.tenant_id
 
 
+def test_find_user_sees_declared_users_and_those_a_login_registered(cloud):
+    declared = cloud.service.add_user("bob", password="pw", tenant_id="77")
+    assert cloud.service.find_user("bob") is declared
+    assert declared.tenant_ids == ["77"]
+    assert cloud.service.find_user("alice") is None
+    cloud.login("alice")
+    alice = cloud.service.find_user("alice")
+    assert alice is not None
+    assert alice.password == "pw"
+
+
 def test_validator_follows_the_clock(cloud):
     token = cloud.login()["token"]["id"]
     cloud.clock.advance(cloud.config.token_lifetime)

@@ -112,6 +112,7 @@ def test_validate_unknown_subject_is_404_in_keystone_shape(auth_v3_url):
     )
     assert response.status_code == 404
     assert response.json()["error"]["title"] == "Not Found"
+    assert response.json()["error"]["message"] == "Could not find token: nope."
 
 
 def test_delete_revokes_the_subject_token(mimic_cloud, auth_v3_url):

@@ -501,3 +501,15 @@ def test_reset_forgets_everything(mimic_cloud, compute, nova_service):
     compute.create()
     mimic_cloud.reset()
     assert nova_service.compute.list_servers(compute.tenant, "ORD", ServerQuery()).items == []
+
+
+def test_the_service_finds_the_default_tenants_servers_for_a_test(compute, nova_service):
+    """``servers()`` and ``find_server()`` default to the default tenant and region."""
+    server_id = compute.create("web")
+    assert [server.id for server in nova_service.servers()] == [server_id]
+    found = nova_service.find_server(server_id)
+    assert found is not None
+    assert found.name == "web"
+    assert compute.delete(f"/servers/{server_id}").status_code == 204
+    assert nova_service.find_server(server_id) is None
+    assert nova_service.servers() == []

@@ -8,8 +8,8 @@ import pytest
 
 from pytest_mimic.clock import Clock
 from pytest_mimic.config import CloudConfig
+from pytest_mimic.errors import ServiceError
 from pytest_mimic.services.nova import model
-from pytest_mimic.services.pagination import UnknownMarker
 
 
 @pytest.fixture
@@ -82,9 +82,26 @@ def test_name_filter_is_a_regex_search(compute):
     assert [s.name for s in page.items] == ["web-1", "api-web"]
 
 
-def test_unknown_marker_raises(compute):
-    with pytest.raises(UnknownMarker):
+def test_unknown_marker_is_novas_400(compute):
+    with pytest.raises(model.MarkerNotFound) as raised:
         compute.list_servers("t", "ORD", model.ServerQuery(marker="nope"))
+    assert (raised.value.status, raised.value.message) == (400, "marker [nope] not found")
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "fault"),
+    [
+        (model.InvalidInput, 400, "badRequest"),
+        (model.Forbidden, 403, "forbidden"),
+        (model.NotFound, 404, "itemNotFound"),
+        (model.Conflict, 409, "conflictingRequest"),
+    ],
+)
+def test_model_errors_carry_novas_status_and_fault(error, status, fault):
+    """The HTTP layer renders model errors as they are: nothing maps them on the way."""
+    raised = error("why")
+    assert isinstance(raised, ServiceError)
+    assert (raised.status, raised.fault, raised.message) == (status, fault, "why")
 
 
 def test_a_page_of_10000_servers_reads_only_about_the_page(compute, monkeypatch):

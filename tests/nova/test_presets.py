@@ -154,6 +154,34 @@ def test_false_negative_behaviour_fails_but_creates_the_server(compute, mimic_cl
     assert [s["name"] for s in compute.get("/servers").json()["servers"]] == ["fn"]
 
 
+def test_false_negative_answers_a_nova_fault_with_its_message(compute, mimic_cloud):
+    behave = Behave("false-negative", {"code": 503, "message": "busy", "type": "overLimit"})
+    mimic_cloud.inject("nova", "create_server", action=behave)
+    body = {"server": {"name": "fn", "imageRef": "i", "flavorRef": "2"}}
+    response = compute.post("/servers", json=body)
+    assert response.status_code == 503
+    assert response.json() == {"overLimit": {"message": "busy", "code": 503}}
+    assert response.headers["X-OpenStack-Nova-API-Version"] == "2.1"
+
+
+def test_false_negative_with_a_bad_code_is_400_and_creates_nothing(compute, mimic_cloud):
+    """The code is read before the create, so a bad one leaves no server behind."""
+    mimic_cloud.inject("nova", "create_server", action=Behave("false-negative", {"code": 99}))
+    body = {"server": {"name": "fn", "imageRef": "i", "flavorRef": "2"}}
+    response = compute.post("/servers", json=body)
+    assert response.status_code == 400
+    assert "false-negative" in response.json()["badRequest"]["message"]
+    assert compute.get("/servers").json()["servers"] == []
+
+
+def test_a_bad_build_duration_behaviour_is_400(compute, mimic_cloud):
+    mimic_cloud.inject("nova", "create_server", action=Behave("build", {"duration": "soon"}))
+    body = {"server": {"name": "b", "imageRef": "i", "flavorRef": "2"}}
+    response = compute.post("/servers", json=body)
+    assert response.status_code == 400
+    assert "build duration" in response.json()["badRequest"]["message"]
+
+
 def test_presets_are_listed_by_the_control_plane(mimic_cloud):
     import requests
 

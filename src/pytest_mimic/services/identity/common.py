@@ -63,7 +63,9 @@ class IdentityBase(RoutedService):
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        self.model = self._fresh_model()
+        #: The users, tenants and tokens (replaced at each reset). Its methods raise
+        #: ``AuthenticationFailed`` (401) and ``TokenNotFound`` (404), both ``ServiceError``.
+        self.model: IdentityModel = self._fresh_model()
         context.token_validator = self._token_is_valid
 
     # -- Service interface ---------------------------------------------------------------
@@ -144,6 +146,10 @@ class IdentityBase(RoutedService):
     def add_tenant(self, tenant_id: str, *, name: str | None = None) -> Tenant:
         """Declare a tenant (a v3 project); ``name`` defaults to the id."""
         return self.model.add_tenant(tenant_id, name=name)
+
+    def find_user(self, username: str) -> User | None:
+        """The user called ``username`` (declared or registered by a login), if known."""
+        return self.model.find_user(username)
 
     def token_is_valid(self, token: str | None) -> bool:
         """Whether ``token`` is known, unexpired by the clock and not revoked."""

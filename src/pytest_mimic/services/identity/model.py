@@ -11,15 +11,18 @@ none keeps the first secret a login presents, as an unknown user does.
 
 Time comes only from the ``Clock`` given to the model. Every public mutator checks
 everything first and changes state last, so a refused request leaves nothing behind.
+What it refuses it raises as ``ServiceError`` subclasses (``AuthenticationFailed``,
+``TokenNotFound``) that carry their status; the HTTP layer renders them unchanged.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from pytest_mimic.clock import clamp
+from pytest_mimic.errors import ServiceError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -45,12 +48,19 @@ DEFAULT_ROLES: tuple[dict[str, str], ...] = (
 )
 
 
-class AuthenticationFailed(Exception):
-    """Credentials, tenant or token were refused; the HTTP layer answers 401."""
+class AuthenticationFailed(ServiceError):
+    """Credentials, tenant or token were refused (HTTP 401, ``unauthorized``)."""
+
+    default_status: ClassVar[int] = 401
+    default_fault: ClassVar[str | None] = "unauthorized"
 
 
-class TokenNotFound(Exception):
-    """The token is unknown, expired, revoked or not for the tenant asked; answered 404."""
+class TokenNotFound(ServiceError):
+    """The token is unknown, expired, revoked or not for the tenant asked (HTTP 404,
+    ``itemNotFound``)."""
+
+    default_status: ClassVar[int] = 404
+    default_fault: ClassVar[str | None] = "itemNotFound"
 
 
 @dataclass

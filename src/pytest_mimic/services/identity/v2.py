@@ -23,12 +23,7 @@ from pytest_mimic.services.identity.common import (
     expires_v2,
     optional_string,
 )
-from pytest_mimic.services.identity.model import (
-    DEFAULT_ROLES,
-    AuthenticationFailed,
-    Token,
-    TokenNotFound,
-)
+from pytest_mimic.services.identity.model import DEFAULT_ROLES, Token
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -59,32 +54,29 @@ class IdentityV2(IdentityBase):
         tenant_name = optional_string(auth, "tenantName", "auth.tenantName")
         kind = _credential_key(auth)
         credentials = expect_object(auth[kind], f"auth.{kind}")
-        try:
-            if kind == TOKEN_KEY:
-                token_id = expect_string(credentials.get("id"), "auth.token.id")
-                token = self.model.authenticate_token(
-                    token_id, tenant_id=tenant_id, tenant_name=tenant_name
+        if kind == TOKEN_KEY:
+            token_id = expect_string(credentials.get("id"), "auth.token.id")
+            token = self.model.authenticate_token(
+                token_id, tenant_id=tenant_id, tenant_name=tenant_name
+            )
+        else:
+            secret_key = "password" if kind == PASSWORD_KEY else "apiKey"
+            username = optional_string(credentials, "username", f"auth.{kind}.username")
+            user_id = optional_string(credentials, "userId", f"auth.{kind}.userId")
+            if username is None and user_id is None:
+                raise ServiceError(
+                    400, f"Invalid input for field/attribute auth.{kind}: username is required."
                 )
-            else:
-                secret_key = "password" if kind == PASSWORD_KEY else "apiKey"
-                username = optional_string(credentials, "username", f"auth.{kind}.username")
-                user_id = optional_string(credentials, "userId", f"auth.{kind}.userId")
-                if username is None and user_id is None:
-                    raise ServiceError(
-                        400, f"Invalid input for field/attribute auth.{kind}: username is required."
-                    )
-                secret = expect_string(credentials.get(secret_key), f"auth.{kind}.{secret_key}")
-                token = self.model.authenticate_secret(
-                    username=username,
-                    user_id=user_id,
-                    password=secret if kind == PASSWORD_KEY else None,
-                    api_key=secret if kind == APIKEY_KEY else None,
-                    tenant_id=tenant_id,
-                    tenant_name=tenant_name,
-                    reuse=True,
-                )
-        except AuthenticationFailed as refused:
-            raise ServiceError(401, str(refused), fault="unauthorized") from None
+            secret = expect_string(credentials.get(secret_key), f"auth.{kind}.{secret_key}")
+            token = self.model.authenticate_secret(
+                username=username,
+                user_id=user_id,
+                password=secret if kind == PASSWORD_KEY else None,
+                api_key=secret if kind == APIKEY_KEY else None,
+                tenant_id=tenant_id,
+                tenant_name=tenant_name,
+                reuse=True,
+            )
         return json_response(self._access(request, token, with_catalog=True))
 
     @route("/v2.0/tokens/<token_id>", operation="validate_token", auth=False)
@@ -92,20 +84,14 @@ class IdentityV2(IdentityBase):
         """Validate a token (``?belongsTo=`` a tenant id or name); unknown or dead is 404."""
         self._caller(request, required=False)
         belongs_to = request.args.get("belongsTo") or None
-        try:
-            token = self.model.validate(token_id, belongs_to=belongs_to)
-        except TokenNotFound as missing:
-            raise ServiceError(404, str(missing), fault="itemNotFound") from None
+        token = self.model.validate(token_id, belongs_to=belongs_to)
         return json_response(self._access(request, token, with_catalog=False))
 
     @route("/v2.0/tokens/<token_id>/endpoints", operation="list_endpoints", auth=False)
     def list_endpoints(self, request: Request, token_id: str) -> Response:
         """The token's catalog as one flat list of endpoints."""
         self._caller(request, required=False)
-        try:
-            token = self.model.validate(token_id)
-        except TokenNotFound as missing:
-            raise ServiceError(404, str(missing), fault="itemNotFound") from None
+        token = self.model.validate(token_id)
         found = self._endpoints(request, token.tenant_id)
         return json_response({"endpoints": catalog.v2_endpoint_list(found), "endpoints_links": []})
 
@@ -115,10 +101,7 @@ class IdentityV2(IdentityBase):
         """Revoke ``token_id``, or the caller's own token when none is named; 204."""
         caller = self._caller(request, required=token_id is None)
         target = token_id if token_id is not None else caller.id if caller else ""
-        try:
-            self.model.revoke(target)
-        except TokenNotFound as missing:
-            raise ServiceError(404, str(missing), fault="itemNotFound") from None
+        self.model.revoke(target)
         return json_response(None, 204)
 
     @route(

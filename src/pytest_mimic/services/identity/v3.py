@@ -28,7 +28,6 @@ from pytest_mimic.services.identity.model import (
     DEFAULT_ROLES,
     IMPERSONATION,
     PASSWORD,
-    AuthenticationFailed,
     Token,
     TokenNotFound,
 )
@@ -58,35 +57,32 @@ class IdentityV3(IdentityBase):
         identity = expect_object(auth.get("identity"), "auth.identity")
         method = _method(identity)
         project_id, project_name = _project_scope(auth.get("scope"))
-        try:
-            if method == "token":
-                credentials = expect_object(identity.get("token"), "auth.identity.token")
-                token_id = expect_string(credentials.get("id"), "auth.identity.token.id")
-                token = self.model.authenticate_token(
-                    token_id, tenant_id=project_id, tenant_name=project_name
+        if method == "token":
+            credentials = expect_object(identity.get("token"), "auth.identity.token")
+            token_id = expect_string(credentials.get("id"), "auth.identity.token.id")
+            token = self.model.authenticate_token(
+                token_id, tenant_id=project_id, tenant_name=project_name
+            )
+        else:
+            password = expect_object(identity.get("password"), "auth.identity.password")
+            user = expect_object(password.get("user"), "auth.identity.password.user")
+            name = optional_string(user, "name", "auth.identity.password.user.name")
+            user_id = optional_string(user, "id", "auth.identity.password.user.id")
+            if name is None and user_id is None:
+                raise ServiceError(
+                    400,
+                    "Invalid input for field/attribute auth.identity.password.user: "
+                    "a name or an id is required.",
                 )
-            else:
-                password = expect_object(identity.get("password"), "auth.identity.password")
-                user = expect_object(password.get("user"), "auth.identity.password.user")
-                name = optional_string(user, "name", "auth.identity.password.user.name")
-                user_id = optional_string(user, "id", "auth.identity.password.user.id")
-                if name is None and user_id is None:
-                    raise ServiceError(
-                        400,
-                        "Invalid input for field/attribute auth.identity.password.user: "
-                        "a name or an id is required.",
-                    )
-                _domain_of_named(user, "user", "auth.identity.password.user")
-                secret = expect_string(user.get("password"), "auth.identity.password.user.password")
-                token = self.model.authenticate_secret(
-                    username=name,
-                    user_id=user_id,
-                    password=secret,
-                    tenant_id=project_id,
-                    tenant_name=project_name,
-                )
-        except AuthenticationFailed as refused:
-            raise ServiceError(401, str(refused)) from None
+            _domain_of_named(user, "user", "auth.identity.password.user")
+            secret = expect_string(user.get("password"), "auth.identity.password.user.password")
+            token = self.model.authenticate_secret(
+                username=name,
+                user_id=user_id,
+                password=secret,
+                tenant_id=project_id,
+                tenant_name=project_name,
+            )
         with_catalog = "nocatalog" not in request.args
         return json_response(
             self._token_body(request, token, with_catalog=with_catalog),
@@ -117,10 +113,11 @@ class IdentityV3(IdentityBase):
         subject = request.headers.get("X-Subject-Token")
         if not subject:
             raise ServiceError(400, "The X-Subject-Token header is required.")
-        try:
-            return self.model.validate(subject)
-        except TokenNotFound:
-            raise ServiceError(404, f"Could not find token: {subject}.") from None
+        token = self.model.valid_token(subject)
+        if token is None:
+            # Keystone's wording, not Rackspace's (``model.validate``).
+            raise TokenNotFound(f"Could not find token: {subject}.")
+        return token
 
     def _token_body(self, request: Request, token: Token, *, with_catalog: bool) -> dict[str, Any]:
         user = self.model.users[token.user_id]

@@ -4,16 +4,21 @@ Mounted under ``/compute``; the catalog endpoint is ``/compute/{region}/v2/{tena
 API is Nova v2.1 with no later microversions: the version documents advertise exactly 2.1,
 every answer carries the 2.1 version headers, and a request for any other microversion gets
 Nova's 406.
+
+Handlers call the model directly: what it refuses it raises as ``ServiceError`` subclasses
+(``model.ComputeError``, ``presets.PresetError``, the name filter's refusals) carrying
+Nova's status, fault name and message, and ``RoutedService.handle`` renders them.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from pytest_mimic.clock import isoformat_z
+from pytest_mimic.parsing import parse_timestamp, shown
 from pytest_mimic.services.base import (
     CatalogEntry,
     Operation,
@@ -31,18 +36,9 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.nova import documents, model, presets
-from pytest_mimic.services.nova.name_filter import (
-    NameFilter,
-    NameFilterRefused,
-    NameFilterTooSlow,
-)
+from pytest_mimic.services.nova.name_filter import NameFilter
 from pytest_mimic.services.nova.settings import SETTINGS
-from pytest_mimic.services.pagination import (
-    UnknownMarker,
-    next_link,
-    page_of_list,
-    parse_limit,
-)
+from pytest_mimic.services.pagination import next_link, parse_limit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -66,18 +62,8 @@ MAX_FIELD = 255
 #: fake with unlimited quotas must bound it itself.
 MAX_COUNT = 10_000
 
-_STATUS_OF_ERROR: Mapping[type[model.ComputeError], int] = {
-    model.InvalidInput: 400,
-    model.Forbidden: 403,
-    model.NotFound: 404,
-    model.Conflict: 409,
-}
 _VERSION_HEADERS = ("OpenStack-API-Version", "X-OpenStack-Nova-API-Version")
 _UNVERSIONED = frozenset({"version", "unknown"})
-
-
-def _fail(error: model.ComputeError) -> ServiceError:
-    return ServiceError(_STATUS_OF_ERROR.get(type(error), 400), error.message)
 
 
 def _invalid(field: str, why: str) -> ServiceError:
@@ -143,17 +129,15 @@ def _count(server: Mapping[str, Any], key: str) -> int:
     value = server.get(key, 1)
     if isinstance(value, str):
         if not (value.isascii() and value.isdigit()):
-            raise _invalid(key, f"Value: {presets.shown(value)} does not match '^[0-9]*$'.")
+            raise _invalid(key, f"Value: {shown(value)} does not match '^[0-9]*$'.")
         # Compare lengths first: int() of thousands of digits is slow or refused outright.
         value = int(value) if len(value) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _invalid(key, f"Value: {presets.shown(value)} is not of type 'integer', 'string'.")
+        raise _invalid(key, f"Value: {shown(value)} is not of type 'integer', 'string'.")
     if value < 1:
-        raise _invalid(key, f"Value: {presets.shown(value)} is less than the minimum of 1.")
+        raise _invalid(key, f"Value: {shown(value)} is less than the minimum of 1.")
     if value > MAX_COUNT:
-        raise _invalid(
-            key, f"Value: {presets.shown(value)} is greater than the maximum of {MAX_COUNT}."
-        )
+        raise _invalid(key, f"Value: {shown(value)} is greater than the maximum of {MAX_COUNT}.")
     return value
 
 
@@ -196,36 +180,48 @@ def _server_spec(body: Any, max_personality: int) -> model.ServerSpec:
     )
 
 
-def _creation(request: Request) -> tuple[model.CreationBehaviour, dict[str, Any] | None]:
-    """The creation behaviour the fault engine attached, and a false-negative failure if any."""
+@dataclass(frozen=True)
+class _FalseNegative:
+    """A create that answers an error although the servers were made."""
+
+    status: int
+    message: str
+    fault: str | None
+
+
+def _creation(request: Request) -> tuple[model.CreationBehaviour, _FalseNegative | None]:
+    """The creation behaviour the fault engine attached, and a false-negative failure if any.
+
+    Every parameter is read before anything is created: a bad one is a ``PresetError``.
+    """
     build: float | None = None
     error = False
     error_after: float | None = None
-    false_negative: dict[str, Any] | None = None
-    try:
-        for behave in behaviors(request):
-            parameters = dict(behave.parameters)
-            if behave.name == "build":
-                build = presets.parse_seconds(parameters.get("duration", 0), "build duration")
-            elif behave.name == "error":
-                error = True
-            elif behave.name == "active-then-error":
-                error_after = presets.parse_seconds(parameters.get("duration", 0), "duration")
-            elif behave.name == "false-negative":
-                false_negative = parameters
-    except presets.PresetError as problem:
-        raise ServiceError(400, str(problem)) from None
+    false_negative: _FalseNegative | None = None
+    for behave in behaviors(request):
+        parameters = dict(behave.parameters)
+        if behave.name == "build":
+            build = presets.seconds(parameters.get("duration", 0), "build duration")
+        elif behave.name == "error":
+            error = True
+        elif behave.name == "active-then-error":
+            error_after = presets.seconds(parameters.get("duration", 0), "duration")
+        elif behave.name == "false-negative":
+            fault = parameters.get("type")
+            false_negative = _FalseNegative(
+                presets.http_status(parameters.get("code", 500), "false-negative"),
+                str(parameters.get("message", presets.CREATE_FAILURE_MESSAGE)),
+                fault if isinstance(fault, str) else None,
+            )
     return model.CreationBehaviour(build, error, error_after), false_negative
 
 
 def _since(value: str) -> float:
+    """``changes-since`` as seconds since the epoch; Nova's 400 echoes the value as given."""
     try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
+        return parse_timestamp(value, "changes-since")
     except ValueError:
-        raise ServiceError(400, f"Invalid changes-since value: {value}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+        raise model.InvalidInput(f"Invalid changes-since value: {value}") from None
 
 
 def _microversion_error(request: Request) -> ServiceError | None:
@@ -284,7 +280,9 @@ class NovaService(RoutedService):
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        self.compute = model.Compute(context.now, lambda: context.config)
+        #: The state model: every tenant's servers, keypairs, snapshots and quotas. Its
+        #: methods raise ``model.ComputeError`` (a ``ServiceError``) for what Nova refuses.
+        self.compute: model.Compute = model.Compute(context.now, lambda: context.config)
         self._servers = documents.ServerDocuments()
         self._catalog = documents.CatalogDocuments()
 
@@ -310,9 +308,46 @@ class NovaService(RoutedService):
     def fault_rules(self) -> Sequence[FaultRule]:
         return presets.standing_rules()
 
+    # -- for test authors: ``mimic_cloud.service("nova")`` --------------------------------
+
     def set_quotas(self, tenant_id: str, region: str | None = None, **limits: int) -> None:
-        """Change a tenant's absolute limits (``maxTotalInstances=2``...), in one or all regions."""
+        """Change a tenant's absolute limits (``maxTotalInstances=2``...), in one region or
+        (``region=None``) all of them, for servers already there and to come.
+
+        The names are those of ``GET /limits`` (``maxTotalInstances``, ``maxTotalCores``,
+        ``maxTotalRAMSize``, ``maxServerMeta``, ``maxTotalKeypairs``...); -1 means unlimited.
+        An unknown name raises ``TypeError``. Quotas return to the configured ones at reset.
+        """
         self.compute.set_quotas(tenant_id, region, **limits)
+
+    def servers(
+        self, tenant_id: str | None = None, region: str | None = None
+    ) -> list[model.Server]:
+        """The live (not DELETED) servers of ``tenant_id`` in ``region``, in creation order.
+
+        Defaults: the configured default user's tenant and the default region. Read a
+        server's status with ``server.status_at(service.compute.now())``.
+        """
+        tenant, where = self._tenant_region(tenant_id, region)
+        return self.compute.servers(tenant, where)
+
+    def find_server(
+        self, server_id: str, tenant_id: str | None = None, region: str | None = None
+    ) -> model.Server | None:
+        """The live server ``server_id`` of ``tenant_id`` in ``region``, or ``None`` (unknown
+        or deleted). Defaults as for ``servers``.
+        """
+        tenant, where = self._tenant_region(tenant_id, region)
+        return self.compute.find_server(tenant, where, server_id)
+
+    def _tenant_region(self, tenant_id: str | None, region: str | None) -> tuple[str, str]:
+        config = self.context.config
+        return (
+            config.credentials.tenant_id if tenant_id is None else tenant_id,
+            config.default_region if region is None else region,
+        )
+
+    # -- HTTP ----------------------------------------------------------------------------
 
     def describe(
         self, operation: str, request: Request, arguments: Mapping[str, Any]
@@ -370,12 +405,6 @@ class NovaService(RoutedService):
         headers["OpenStack-API-Version"] = f"compute {MICROVERSION}"
         headers["Vary"] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
 
-    def _call(self, action: Callable[[], Any]) -> Any:
-        try:
-            return action()
-        except model.ComputeError as error:
-            raise _fail(error) from None
-
     # -- URLs ----------------------------------------------------------------------------
 
     def _root(self, request: Request, region: str) -> str:
@@ -425,14 +454,9 @@ class NovaService(RoutedService):
         spec = _server_spec(parse_json_body(request), limits["maxPersonality"])
         behaviour, false_negative = _creation(request)
         delete_failure = spec.metadata.get("delete_server_failure")
-        if delete_failure is not None:
-            try:
-                presets.delete_failure_rule(
-                    delete_failure, tenant=tenant, region=region, server_id="x"
-                )
-            except presets.PresetError as error:
-                raise ServiceError(400, str(error)) from None
-        servers = self._call(lambda: self.compute.create_servers(tenant, region, spec, behaviour))
+        if delete_failure is not None:  # refuse a bad preset before creating anything
+            presets.delete_failure_rule(delete_failure, tenant=tenant, region=region, server_id="x")
+        servers = self.compute.create_servers(tenant, region, spec, behaviour)
         if delete_failure is not None:
             for server in servers:
                 self.context.faults.add(
@@ -441,11 +465,8 @@ class NovaService(RoutedService):
                     )
                 )
         if false_negative is not None:
-            code = presets.parse_seconds(false_negative.get("code", 500), "code")
-            message = str(false_negative.get("message", presets.CREATE_FAILURE_MESSAGE))
-            fault = false_negative.get("type")
-            return self.error_response(
-                int(code), message, fault=fault if isinstance(fault, str) else None, request=request
+            raise ServiceError(
+                false_negative.status, false_negative.message, fault=false_negative.fault
             )
         first = servers[0]
         links = self._links(request, region, tenant, f"servers/{first.id}")
@@ -461,12 +482,7 @@ class NovaService(RoutedService):
     def _list(self, request: Request, region: str, tenant: str, *, detail: bool) -> Response:
         args = request.args
         limit = parse_limit(args.get("limit"), default=MAX_PAGE, maximum=MAX_PAGE)
-        name: NameFilter | None = None
-        if args.get("name"):
-            try:
-                name = NameFilter(args["name"])
-            except NameFilterRefused as error:
-                raise ServiceError(400, str(error)) from None
+        name = NameFilter(args["name"]) if args.get("name") else None
         since = args.get("changes-since")
         image, flavor = args.get("image"), args.get("flavor")
         query = model.ServerQuery(
@@ -478,12 +494,7 @@ class NovaService(RoutedService):
             marker=args.get("marker") or None,
             limit=limit,
         )
-        try:
-            page = self.compute.list_servers(tenant, region, query)
-        except UnknownMarker as error:
-            raise _unknown_marker(error) from None
-        except NameFilterTooSlow as error:
-            raise ServiceError(400, str(error)) from None
+        page = self.compute.list_servers(tenant, region, query)
         root = self._root(request, region)
         if detail:
             now = self.compute.now()
@@ -512,7 +523,7 @@ class NovaService(RoutedService):
     @route("/<region>/v2/<tenant>/servers/<server_id>", operation="get_server")
     def get_server(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
         """One server, or 404 once deleted."""
-        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        server = self.compute.server(tenant, region, server_id)
         encoded = self._servers.detail(server, self._root(request, region), self.compute.now())
         return encoded_json_response(b'{"server": ' + encoded + b"}")
 
@@ -521,8 +532,8 @@ class NovaService(RoutedService):
     )
     def delete_server(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
         """204; the server leaves lists at once."""
-        server = self._call(lambda: self.compute.server(tenant, region, server_id))
-        self._call(lambda: self.compute.delete_server(tenant, region, server_id))
+        server = self.compute.server(tenant, region, server_id)
+        self.compute.delete_server(tenant, region, server_id)
         self._servers.forget(server)
         return json_response(None, 204)
 
@@ -531,7 +542,7 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str
     ) -> Response:
         """``{"addresses": ...}`` as in the server detail."""
-        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        server = self.compute.server(tenant, region, server_id)
         return json_response({"addresses": server.addresses})
 
     @route(
@@ -542,7 +553,7 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str, network: str
     ) -> Response:
         """The addresses on one network; 404 for a network the server is not on."""
-        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        server = self.compute.server(tenant, region, server_id)
         if network not in server.addresses:
             raise ServiceError(404, "Instance is not a member of specified network")
         return json_response({network: server.addresses[network]})
@@ -554,7 +565,7 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str
     ) -> Response:
         """``{"metadata": {...}}``."""
-        items = self._call(lambda: self.compute.metadata(tenant, region, server_id))
+        items = self.compute.metadata(tenant, region, server_id)
         return json_response({"metadata": items})
 
     @route(
@@ -566,13 +577,11 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str
     ) -> Response:
         """PUT replaces all metadata, POST merges into it; both answer the result."""
-        self._call(lambda: self.compute.server(tenant, region, server_id))
+        self.compute.server(tenant, region, server_id)
         body = expect_object(parse_json_body(request), "body")
         items = _metadata(_required(body, "metadata"))
         replace = request.method == "PUT"
-        result = self._call(
-            lambda: self.compute.set_metadata(tenant, region, server_id, items, replace=replace)
-        )
+        result = self.compute.set_metadata(tenant, region, server_id, items, replace=replace)
         return json_response({"metadata": result})
 
     @route(
@@ -583,7 +592,7 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str, key: str
     ) -> Response:
         """``{"meta": {key: value}}`` or 404."""
-        items = self._call(lambda: self.compute.metadata(tenant, region, server_id))
+        items = self.compute.metadata(tenant, region, server_id)
         if key not in items:
             raise ServiceError(404, "Metadata item was not found")
         return json_response({"meta": {key: items[key]}})
@@ -597,16 +606,14 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str, key: str
     ) -> Response:
         """Set one key from ``{"meta": {key: value}}``."""
-        self._call(lambda: self.compute.server(tenant, region, server_id))
+        self.compute.server(tenant, region, server_id)
         body = expect_object(parse_json_body(request), "body")
         meta = _metadata(_required(body, "meta"), "meta")
         if len(meta) > 1:
             raise ServiceError(400, "Request body contains too many items")
         if key not in meta:
             raise ServiceError(400, "Request body and URI mismatch")
-        self._call(
-            lambda: self.compute.set_metadata(tenant, region, server_id, meta, replace=False)
-        )
+        self.compute.set_metadata(tenant, region, server_id, meta, replace=False)
         return json_response({"meta": meta})
 
     @route(
@@ -618,7 +625,7 @@ class NovaService(RoutedService):
         self, request: Request, region: str, tenant: str, server_id: str, key: str
     ) -> Response:
         """204, or 404 for an unknown key."""
-        self._call(lambda: self.compute.delete_metadata_item(tenant, region, server_id, key))
+        self.compute.delete_metadata_item(tenant, region, server_id, key)
         return json_response(None, 204)
 
     # -- actions -------------------------------------------------------------------------
@@ -630,7 +637,7 @@ class NovaService(RoutedService):
     )
     def server_action(self, request: Request, region: str, tenant: str, server_id: str) -> Response:
         """One action per request; the status code is the action's own."""
-        server = self._call(lambda: self.compute.server(tenant, region, server_id))
+        server = self.compute.server(tenant, region, server_id)
         body = expect_object(parse_json_body(request), "body")
         if len(body) != 1:
             raise ServiceError(400, "Malformed request body")
@@ -645,24 +652,20 @@ class NovaService(RoutedService):
         if not isinstance(kind, str) or kind.upper() not in ("SOFT", "HARD"):
             raise _invalid("type", f"{kind!r} is not one of ['HARD', 'SOFT'].")
         hard = kind.upper() == "HARD"
-        self._call(
-            lambda: self.compute.reboot(server.tenant_id, server.region, server.id, hard=hard)
-        )
+        self.compute.reboot(server.tenant_id, server.region, server.id, hard=hard)
         return json_response(None, 202)
 
     def _resize(self, request: Request, server: model.Server, argument: Any) -> Response:
         flavor_ref = _ref(_required(expect_object(argument, "resize"), "flavorRef"), "flavorRef")
-        self._call(
-            lambda: self.compute.resize(server.tenant_id, server.region, server.id, flavor_ref)
-        )
+        self.compute.resize(server.tenant_id, server.region, server.id, flavor_ref)
         return json_response(None, 202)
 
     def _confirm_resize(self, request: Request, server: model.Server, argument: Any) -> Response:
-        self._call(lambda: self.compute.confirm_resize(server.tenant_id, server.region, server.id))
+        self.compute.confirm_resize(server.tenant_id, server.region, server.id)
         return json_response(None, 204)
 
     def _revert_resize(self, request: Request, server: model.Server, argument: Any) -> Response:
-        self._call(lambda: self.compute.revert_resize(server.tenant_id, server.region, server.id))
+        self.compute.revert_resize(server.tenant_id, server.region, server.id)
         return json_response(None, 202)
 
     def _rebuild(self, request: Request, server: model.Server, argument: Any) -> Response:
@@ -673,16 +676,14 @@ class NovaService(RoutedService):
         admin_pass = options.get("adminPass")
         if admin_pass is not None:
             admin_pass = expect_string(admin_pass, "adminPass", allow_empty=True)
-        rebuilt = self._call(
-            lambda: self.compute.rebuild(
-                server.tenant_id,
-                server.region,
-                server.id,
-                image_ref=image_ref,
-                name=name,
-                metadata=metadata,
-                admin_pass=admin_pass,
-            )
+        rebuilt = self.compute.rebuild(
+            server.tenant_id,
+            server.region,
+            server.id,
+            image_ref=image_ref,
+            name=name,
+            metadata=metadata,
+            admin_pass=admin_pass,
         )
         detail = documents.server_detail(
             self._root(request, server.region), rebuilt, self.compute.now()
@@ -696,13 +697,11 @@ class NovaService(RoutedService):
             options = expect_object(argument, "rescue")
             if options.get("adminPass") is not None:
                 admin_pass = expect_string(options["adminPass"], "adminPass", allow_empty=True)
-        password = self._call(
-            lambda: self.compute.rescue(server.tenant_id, server.region, server.id, admin_pass)
-        )
+        password = self.compute.rescue(server.tenant_id, server.region, server.id, admin_pass)
         return json_response({"adminPass": password})
 
     def _unrescue(self, request: Request, server: model.Server, argument: Any) -> Response:
-        self._call(lambda: self.compute.unrescue(server.tenant_id, server.region, server.id))
+        self.compute.unrescue(server.tenant_id, server.region, server.id)
         return json_response(None, 202)
 
     def _change_password(self, request: Request, server: model.Server, argument: Any) -> Response:
@@ -711,21 +710,15 @@ class NovaService(RoutedService):
             "adminPass",
             allow_empty=True,
         )
-        self._call(
-            lambda: self.compute.change_password(
-                server.tenant_id, server.region, server.id, password
-            )
-        )
+        self.compute.change_password(server.tenant_id, server.region, server.id, password)
         return json_response(None, 202)
 
     def _create_image(self, request: Request, server: model.Server, argument: Any) -> Response:
         options = expect_object(argument, "createImage")
         name = _name(_required(options, "name"))
         metadata = _metadata(options["metadata"]) if "metadata" in options else None
-        image = self._call(
-            lambda: self.compute.create_image(
-                server.tenant_id, server.region, server.id, name, metadata
-            )
+        image = self.compute.create_image(
+            server.tenant_id, server.region, server.id, name, metadata
         )
         location = self._links(request, server.region, server.tenant_id, f"images/{image.id}")[0]
         return json_response(None, 202, headers={"Location": location["href"]})
@@ -778,7 +771,7 @@ class NovaService(RoutedService):
     @route("/<region>/v2/<tenant>/flavors/<flavor_id>", operation="get_flavor")
     def get_flavor(self, request: Request, region: str, tenant: str, flavor_id: str) -> Response:
         """One flavor; any id answers unless strict or a preset invalid id."""
-        flavor = self._call(lambda: self.compute.flavor(region, flavor_id))
+        flavor = self.compute.flavor(region, flavor_id)
         root = self._root(request, region)
         return json_response({"flavor": documents.flavor_detail(root, tenant, flavor)})
 
@@ -804,14 +797,14 @@ class NovaService(RoutedService):
     @route("/<region>/v2/<tenant>/images/<image_id>", operation="get_image")
     def get_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
         """One image; any id answers unless strict or a preset invalid id."""
-        image = self._call(lambda: self.compute.image(tenant, region, image_id))
+        image = self.compute.image(tenant, region, image_id)
         root = self._root(request, region)
         return json_response({"image": documents.image_detail(root, tenant, image)})
 
     @route("/<region>/v2/<tenant>/images/<image_id>", methods=("DELETE",), operation="delete_image")
     def delete_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
         """Delete a snapshot (204); base images are 403."""
-        self._call(lambda: self.compute.delete_image(tenant, region, image_id))
+        self.compute.delete_image(tenant, region, image_id)
         return json_response(None, 204)
 
     # -- limits and keypairs -----------------------------------------------------------
@@ -851,13 +844,13 @@ class NovaService(RoutedService):
         public_key = options.get("public_key")
         if public_key is not None:
             public_key = expect_string(public_key, "public_key")
-        keypair = self._call(lambda: self.compute.create_keypair(tenant, region, name, public_key))
+        keypair = self.compute.create_keypair(tenant, region, name, public_key)
         return json_response({"keypair": self._keypair(keypair)})
 
     @route("/<region>/v2/<tenant>/os-keypairs/<name>", operation="get_keypair")
     def get_keypair(self, request: Request, region: str, tenant: str, name: str) -> Response:
         """One keypair, or 404."""
-        keypair = self._call(lambda: self.compute.keypair(tenant, region, name))
+        keypair = self.compute.keypair(tenant, region, name)
         body = self._keypair(keypair)
         body.update(
             created_at=isoformat_z(keypair.created),
@@ -873,19 +866,11 @@ class NovaService(RoutedService):
     )
     def delete_keypair(self, request: Request, region: str, tenant: str, name: str) -> Response:
         """202, or 404."""
-        self._call(lambda: self.compute.delete_keypair(tenant, region, name))
+        self.compute.delete_keypair(tenant, region, name)
         return json_response(None, 202)
 
 
 def _simple_page(request: Request, items: list[Any], key: Callable[[Any], str]) -> list[Any]:
     """Marker/limit over a short, fixed list (flavors, images)."""
     limit = parse_limit(request.args.get("limit"), default=MAX_PAGE, maximum=MAX_PAGE)
-    try:
-        return page_of_list(items, key, marker=request.args.get("marker") or None, limit=limit)
-    except UnknownMarker as error:
-        raise _unknown_marker(error) from None
-
-
-def _unknown_marker(error: UnknownMarker) -> ServiceError:
-    """Nova's 400 for a marker that names nothing."""
-    return ServiceError(400, f"marker [{error.marker}] not found")
+    return model.page_of(items, key, marker=request.args.get("marker") or None, limit=limit)

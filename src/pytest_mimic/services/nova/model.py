@@ -1,11 +1,12 @@
-"""The state of a fake Nova: servers, keypairs, snapshots and quotas per tenant per region.
+r"""The state of a fake Nova: servers, keypairs, snapshots and quotas per tenant per region.
 
 Plain Python, no HTTP. Time comes only from the clock handed in; a server's status is
 computed from its ``Timeline`` whenever it is read, so BUILD turns ACTIVE (and REBOOT turns
 back to ACTIVE) without any timer. One lock guards every read and write.
 
-Errors are ``ComputeError`` subclasses carrying Nova's own messages; the HTTP layer maps
-each class to a status code.
+Errors are ``ComputeError`` subclasses: ``ServiceError``\s carrying Nova's own message,
+status and fault name, so the HTTP layer calls the model directly and ``RoutedService.handle``
+renders whatever it raises.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import struct
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from pytest_mimic.clock import isoformat_z
+from pytest_mimic.errors import ServiceError
 from pytest_mimic.services.lifecycle import Timeline
 from pytest_mimic.services.nova import data
 from pytest_mimic.services.nova.data import Flavor, Image
@@ -36,10 +38,16 @@ from pytest_mimic.services.nova.settings import (
     QUOTAS,
     STRICT_REFS,
 )
-from pytest_mimic.services.ordered import OrderedIndex, Page, UnknownMarker, paginate
+from pytest_mimic.services.ordered import (
+    OrderedIndex,
+    Page,
+    UnknownMarker,
+    page_of_list,
+    paginate,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from pytest_mimic.config import CloudConfig
 
@@ -57,11 +65,13 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "Keypair",
+    "MarkerNotFound",
     "NameMatcher",
     "NotFound",
     "Server",
     "ServerQuery",
     "ServerSpec",
+    "page_of",
 ]
 
 
@@ -92,33 +102,67 @@ STATES: Mapping[str, tuple[str, str | None, int]] = {
     "DELETED": ("deleted", None, 0),
 }
 
+_T = TypeVar("_T")
+
 _NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 _KEYPAIR_NAME = re.compile(r"[a-zA-Z0-9 _-]+")
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
-class ComputeError(Exception):
-    """A request Nova refuses; ``message`` is what Nova says."""
+class ComputeError(ServiceError):
+    """A request Nova refuses; ``message`` is what Nova says, ``status`` and ``fault`` how.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    Raised with the message only (``NotFound("Image not found.")``); each subclass fixes
+    the status and Nova's fault name.
+    """
+
+    default_status: ClassVar[int] = 400
+    default_fault: ClassVar[str | None] = "badRequest"
 
 
 class InvalidInput(ComputeError):
-    """The request is malformed or names something invalid (HTTP 400)."""
+    """The request is malformed or names something invalid (HTTP 400, ``badRequest``)."""
+
+
+class MarkerNotFound(InvalidInput):
+    """A list's ``marker`` names no item (HTTP 400, ``badRequest``, as Nova answers)."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__(f"marker [{marker}] not found")
+        self.marker = marker
 
 
 class Forbidden(ComputeError):
-    """A quota or policy forbids it (HTTP 403)."""
+    """A quota or policy forbids it (HTTP 403, ``forbidden``)."""
+
+    default_status: ClassVar[int] = 403
+    default_fault: ClassVar[str | None] = "forbidden"
 
 
 class NotFound(ComputeError):
-    """No such server, flavor, image, keypair or metadata key (HTTP 404)."""
+    """No such server, flavor, image, keypair or metadata key (HTTP 404, ``itemNotFound``)."""
+
+    default_status: ClassVar[int] = 404
+    default_fault: ClassVar[str | None] = "itemNotFound"
 
 
 class Conflict(ComputeError):
-    """The server's state forbids the action now (HTTP 409)."""
+    """The server's state forbids the action now (HTTP 409, ``conflictingRequest``)."""
+
+    default_status: ClassVar[int] = 409
+    default_fault: ClassVar[str | None] = "conflictingRequest"
+
+
+def page_of(
+    items: Sequence[_T], key: Callable[[_T], str], *, marker: str | None, limit: int
+) -> list[_T]:
+    """Marker/limit over a short, fixed list (flavors, images); ``MarkerNotFound`` if
+    ``marker`` names no item.
+    """
+    try:
+        return page_of_list(items, key, marker=marker, limit=limit)
+    except UnknownMarker as error:
+        raise MarkerNotFound(error.marker) from None
 
 
 def _password() -> str:
@@ -502,6 +546,12 @@ class Compute:
             account = self._accounts.get((tenant_id, region))
             return None if account is None else account.servers.get(server_id)
 
+    def servers(self, tenant_id: str, region: str) -> list[Server]:
+        """The tenant's live (not DELETED) servers in ``region``, in creation order."""
+        with self._lock:
+            account = self._accounts.get((tenant_id, region))
+            return [] if account is None else list(account.servers)
+
     def server(self, tenant_id: str, region: str, server_id: str) -> Server:
         """The live server, or ``NotFound`` with Nova's message."""
         server = self.find_server(tenant_id, region, server_id)
@@ -534,7 +584,7 @@ class Compute:
         return self._config().value(DELETED_RETENTION)
 
     def list_servers(self, tenant_id: str, region: str, query: ServerQuery) -> Page[Server]:
-        """A page of servers; ``UnknownMarker`` for an unknown marker.
+        """A page of servers; ``MarkerNotFound`` for an unknown marker.
 
         Live servers come in creation order; when deleted ones are asked for too
         (``changes_since``, or ``status`` DELETED) they follow, oldest deletion first. A
@@ -838,7 +888,7 @@ def _walk(
     else:
         gone = account.deleted.get(marker)
         if gone is None:
-            raise UnknownMarker(marker)
+            raise MarkerNotFound(marker)
         live = iter(())
         if not include_deleted:
             return account.servers.after_key(gone.order)

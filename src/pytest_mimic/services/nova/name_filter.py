@@ -17,7 +17,7 @@ pattern is judged before it runs, from the parse tree ``re`` itself builds:
 So ``web``, ``^web-\\d+$``, ``web-.*-prod`` and ``^.*a.*b$`` pass; ``(a+)+$``, ``(a|a)*``,
 ``a*a*b`` and ``.*a.*b`` get a 400 that says why. An accepted filter costs at most a few
 milliseconds per name; as a last guard, one that has run ``BUDGET_SECONDS`` over one list
-stops it with ``NameFilterTooSlow`` (a 400).
+stops it with ``NameFilterTooSlow``. Both refusals are ``ServiceError``\\s Nova answers 400.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import re
 from typing import Any, Final
 
 from pytest_mimic.clock import real_monotonic
+from pytest_mimic.errors import ServiceError
 
 __all__ = [
     "BUDGET_SECONDS",
@@ -64,12 +65,17 @@ _CATEGORIES: Final = {
 }
 
 
-class NameFilterRefused(ValueError):
-    """The pattern is not a regular expression, or one that could not be matched safely."""
+class NameFilterRefused(ServiceError):
+    """The pattern is not a regular expression, or one that could not be matched safely
+    (HTTP 400, ``badRequest``)."""
+
+    default_fault = "badRequest"
 
 
-class NameFilterTooSlow(RuntimeError):
-    """Matching took longer than ``BUDGET_SECONDS`` over one list."""
+class NameFilterTooSlow(ServiceError):
+    """Matching took longer than ``BUDGET_SECONDS`` over one list (HTTP 400, ``badRequest``)."""
+
+    default_fault = "badRequest"
 
 
 class NameFilter:

@@ -11,7 +11,8 @@ A create request whose ``metadata`` carries one of these keys changes how the cr
 
 The first three are standing rules (``standing_rules``) registered after every reset, in
 precedence order; they produce ``Respond`` or ``Behave`` actions like any injected fault, so
-they show in the journal as faults with source ``preset <key>``.
+they show in the journal as faults with source ``preset <key>``. A value that cannot be
+understood is a ``PresetError``: a 400 with Nova's fault body.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from pytest_mimic.errors import ServiceError
 from pytest_mimic.faults import Action, Behave, FaultRule, Respond
-from pytest_mimic.services.values import PresetError, parse_seconds, shown
+from pytest_mimic.parsing import parse_seconds, shown
 
 if TYPE_CHECKING:
     from pytest_mimic.services.base import Operation
@@ -32,8 +34,8 @@ __all__ = [
     "PRESETS",
     "PresetError",
     "delete_failure_rule",
-    "parse_seconds",
-    "shown",
+    "http_status",
+    "seconds",
     "standing_rules",
 ]
 
@@ -53,6 +55,21 @@ PRESETS: Mapping[str, Any] = {
         "server_building": "<seconds>: the server stays in BUILD that long, then turns ACTIVE",
     }
 }
+
+
+class PresetError(ServiceError):
+    """A preset (or ``Behave`` parameter) value that cannot be understood (HTTP 400,
+    ``badRequest``)."""
+
+    default_fault = "badRequest"
+
+
+def seconds(value: Any, where: str) -> float:
+    """Seconds from a number or numeric text, finite and >= 0; ``PresetError`` otherwise."""
+    try:
+        return parse_seconds(value, where)
+    except ValueError as error:
+        raise PresetError(str(error)) from None
 
 
 def _preset_object(value: Any, key: str) -> dict[str, Any]:
@@ -78,7 +95,8 @@ def _count(value: Any) -> int | None:
     return value
 
 
-def _status(value: Any, key: str) -> int:
+def http_status(value: Any, key: str) -> int:
+    """An error status (400-599) from an int or digit text; ``PresetError`` otherwise."""
     code = _count(value)
     if code is None:
         raise PresetError(f"Invalid {key} code {shown(value)}: expected an HTTP status.")
@@ -98,9 +116,9 @@ def _create_failure(operation: Operation) -> Action | None:
         return None
     try:
         spec = _preset_object(metadata["create_server_failure"], "create_server_failure")
-        code = _status(spec.get("code", 500), "create_server_failure")
+        code = http_status(spec.get("code", 500), "create_server_failure")
     except PresetError as error:
-        return Respond(400, str(error), fault="badRequest")
+        return Respond(error.status, error.message, fault=error.fault)
     message = str(spec.get("message", CREATE_FAILURE_MESSAGE))
     fault = spec.get("type")
     if fault == "string":
@@ -113,10 +131,10 @@ def _server_building(operation: Operation) -> Action | None:
     if "server_building" not in metadata:
         return None
     try:
-        seconds = parse_seconds(metadata["server_building"], "server_building")
+        duration = seconds(metadata["server_building"], "server_building")
     except PresetError as error:
-        return Respond(400, str(error), fault="badRequest")
-    return Behave("build", {"duration": seconds})
+        return Respond(error.status, error.message, fault=error.fault)
+    return Behave("build", {"duration": duration})
 
 
 def _server_error(operation: Operation) -> Action | None:
@@ -147,7 +165,7 @@ def delete_failure_rule(value: Any, *, tenant: str, region: str, server_id: str)
     500 and 1).
     """
     spec = _preset_object(value, "delete_server_failure")
-    code = _status(spec.get("code", 500), "delete_server_failure")
+    code = http_status(spec.get("code", 500), "delete_server_failure")
     times = _count(spec.get("times", 1))
     if times is None:
         given = shown(spec.get("times"))
