@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import signal
 import sys
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_mimic.clock import real_sleep
 from pytest_mimic.cloud import MimicCloud, is_loopback
 from pytest_mimic.config import CloudConfig, parse_setting
+from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.server import IDLE_TIMEOUT
 
 if TYPE_CHECKING:
@@ -172,12 +172,11 @@ def parse_scenario(text: str) -> tuple[str, dict[str, Any]]:
 
 def _positive_seconds(text: str) -> float:
     try:
-        seconds = float(text)
+        return parse_seconds(text, "the value", positive=True)
     except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text!r}")
-    return seconds
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, not {text!r}"
+        ) from None
 
 
 def _folder(text: str) -> Path:

@@ -7,7 +7,6 @@ had. Each route is documented in ``ROUTES`` and served as an OpenAPI document at
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from werkzeug.wrappers import Response
@@ -28,7 +27,7 @@ from pytest_mimic.faults import (
 )
 from pytest_mimic.names import suggest
 from pytest_mimic.operation import Operation
-from pytest_mimic.parsing import shown
+from pytest_mimic.parsing import parse_seconds, shown
 from pytest_mimic.services.base import (
     ControlRoutes,
     RoutedService,
@@ -182,14 +181,14 @@ class ControlService(RoutedService):
         """Advance the clock by ``{"amount": seconds}``; answers ``{"advanced", "now"}``."""
         body = expect_object(parse_json_body(request), "body")
         amount: Any = body.get("amount")
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise ServiceError(400, "'amount' must be a number of seconds.")
         try:
-            seconds = float(amount)  # a 400-digit integer overflows here
-        except OverflowError:
-            seconds = math.inf
-        if seconds < 0 or not math.isfinite(seconds):
-            raise ServiceError(400, "'amount' must be a finite, non-negative number of seconds.")
+            seconds = parse_seconds(amount, "'amount'", text=False)
+        except TypeError:
+            raise ServiceError(400, "'amount' must be a number of seconds.") from None
+        except ValueError:
+            raise ServiceError(
+                400, "'amount' must be a finite, non-negative number of seconds."
+            ) from None
         try:
             now = self.context.clock.advance(seconds)
         except ValueError as error:

@@ -13,7 +13,6 @@ the service catalog). Each can be overridden in a ``conftest.py``.
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from pytest_mimic.clock import TimeTravel
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig, default_schema
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
+from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.registry import installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT
@@ -164,10 +164,8 @@ def _read_options(config: pytest.Config) -> _Options:
     keep_alive = _ini_bool(config, "mimic_keep_alive", fail)
     idle_raw = str(config.getini("mimic_idle_timeout")).strip()
     try:
-        idle_timeout = float(idle_raw)
+        idle_timeout = parse_seconds(idle_raw, "mimic_idle_timeout", positive=True)
     except ValueError:
-        idle_timeout = math.nan
-    if not math.isfinite(idle_timeout) or idle_timeout <= 0:
         fail(f"mimic_idle_timeout must be a positive number of seconds, not {idle_raw!r}")
     host = (
         config.getoption("mimic_host")

@@ -13,12 +13,12 @@ transport scenarios, which apply to any service, live here. Users add theirs wit
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.faults import Delay, FaultRule, Hang, ResetConnection
 from pytest_mimic.names import UnknownName, suggest
+from pytest_mimic.parsing import parse_seconds
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -50,12 +50,7 @@ class Parameter:
         if value is None and self.default is None:
             return None
         if self.kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(
-                    f"scenario {scenario!r}: {self.name} must be a finite number >= 0, "
-                    f"not {value!r}"
-                )
-            return float(value)
+            return parse_seconds(value, f"scenario {scenario!r}: {self.name}", text=False)
         if self.kind is int and isinstance(value, int) and not isinstance(value, bool):
             if value < 0:
                 raise ValueError(f"scenario {scenario!r}: {self.name} must be >= 0, not {value}")

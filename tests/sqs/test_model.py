@@ -8,8 +8,10 @@ import json
 
 import pytest
 
+from pytest_mimic.errors import ServiceError
 from pytest_mimic.services.sqs.errors import SqsError
-from pytest_mimic.services.sqs.model import Scope, SendSpec, Sqs, _encode_handle
+from pytest_mimic.services.sqs.model import Scope, SendSpec, Sqs
+from pytest_mimic.services.sqs.queue import _encode_handle
 
 SCOPE = Scope("123456789012", "us-east-1")
 
@@ -151,3 +153,19 @@ def test_dead_letter_moves_keep_the_message_id(sqs, clock):
     (moved,) = sqs.receive(dlq, 1, 30)
     assert moved.message.message_id == sent.message_id
     assert moved.message.source_arn == queue.arn
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "sender"),
+    [("QueueDoesNotExist", 400, True), ("OverLimit", 403, True), ("InternalError", 500, False)],
+)
+def test_sqs_errors_are_service_errors_with_the_status_of_their_kind(code, status, sender):
+    """The core sees one error type: an SqsError's status and fault come from its code."""
+    error = SqsError(code, "message")
+    assert isinstance(error, ServiceError)
+    assert (error.status, error.fault, error.message, error.sender) == (
+        status,
+        code,
+        "message",
+        sender,
+    )

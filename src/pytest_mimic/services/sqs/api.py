@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 from pytest_mimic.clock import real_monotonic
+from pytest_mimic.errors import ServiceError
+from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.services.base import (
     MAX_BODY_BYTES,
     Operation,
@@ -200,8 +202,9 @@ def _check_batch(entries: list[dict[str, Any]], entry_name: str) -> None:
 
 
 def _failure(entry_id: str, error: SqsError) -> dict[str, Any]:
-    kind = error.kind
-    return {"Id": entry_id, "SenderFault": kind.sender, "Code": kind.code, "Message": error.message}
+    """A failed batch entry: errors of one entry are data in the answer, not an answer."""
+    code = error.kind.code
+    return {"Id": entry_id, "SenderFault": error.sender, "Code": code, "Message": error.message}
 
 
 def _page(names: list[str], params: Mapping[str, Any]) -> tuple[list[str], str | None]:
@@ -337,6 +340,9 @@ class SQSService(Service):
         return Operation(self.name, call.action, attributes)
 
     def handle(self, request: Request, operation: Operation) -> Response:
+        """Run the operation; any ``ServiceError`` (``SqsError`` included) a handler or the
+        model raises is answered by ``error_response``, the one place errors are written.
+        """
         call = self._call(request)
         try:
             if call.error is not None:
@@ -346,9 +352,14 @@ class SQSService(Service):
                 self.context.notify_change()
                 return protocol_json.response({"status": "ok"}, call.request_id)
             result = self._handlers[call.action](request, call)
-        except SqsError as error:
-            kind = error.kind
-            return self._error(call.protocol, kind.status, error.code, error.message, call)
+        except ServiceError as error:
+            return self.error_response(
+                error.status,
+                error.message,
+                fault=error.fault,
+                headers=error.headers,
+                request=request,
+            )
         if call.protocol == "json":
             return protocol_json.response(result, call.request_id)
         assert call.spec is not None
@@ -363,7 +374,11 @@ class SQSService(Service):
         headers: Mapping[str, str] | None = None,
         request: Request | None = None,
     ) -> Response:
-        """An SQS error in the protocol of ``request`` (JSON when unknown)."""
+        """An SQS error in the protocol of ``request`` (JSON when unknown).
+
+        ``fault`` is an SQS error name in either spelling (``SqsError.code``, or an injected
+        fault's); without one, the kind that fits ``status`` is answered.
+        """
         call: _Call | None = None
         protocol = "json"
         if request is not None:
@@ -383,18 +398,7 @@ class SQSService(Service):
                         "One or more parameters are invalid. Reason: Message must be shorter "
                         f"than {MAX_BATCH_BYTES} bytes."
                     )
-        return self._error(protocol, status, fault, message, call, headers)
-
-    def _error(
-        self,
-        protocol: str,
-        status: int,
-        code: str | None,
-        message: str,
-        call: _Call | None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Response:
-        kind = kind_of(code, status)
+        kind = kind_of(fault, status)
         request_id = call.request_id if call is not None else str(uuid.uuid4())
         writer = protocol_json.error if protocol == "json" else protocol_query.error
         return writer(kind, message, status, request_id, headers)
@@ -697,7 +701,8 @@ class SQSService(Service):
             if behave.name == "empty":
                 return {}
             if behave.name == "visibility":
-                visibility = int(behave.parameters.get("seconds", 0))
+                seconds = behave.parameters.get("seconds", 0)
+                visibility = int(parse_seconds(seconds, "behavior 'visibility': seconds"))
         attempt = params.get("ReceiveRequestAttemptId")
         system_names = {
             *(params.get("AttributeNames") or ()),

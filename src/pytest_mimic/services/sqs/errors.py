@@ -5,13 +5,19 @@ The model raises ``SqsError(code, message)`` with the short error name SQS docum
 wire. The JSON protocol puts the modelled shape name in ``__type`` and the legacy query code
 in the ``x-amzn-query-error`` header, which is what botocore turns into
 ``e.response["Error"]["Code"]``; the query protocol puts the legacy code in ``<Code>``.
+
+``SqsError`` is a ``pytest_mimic.errors.ServiceError``: its ``status`` comes from its kind
+and its ``fault`` is its code, so the service's one ``error_response`` renders it exactly as
+it renders an injected fault of the same name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "ErrorKind", "SqsError", "kind_of"]
+from pytest_mimic.errors import ServiceError
+
+__all__ = ["KINDS", "ErrorKind", "SqsError", "invalid_attribute", "invalid_value", "kind_of"]
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,8 @@ class ErrorKind:
         return self.shape if "#" in self.shape else f"com.amazonaws.sqs#{self.shape}"
 
     @property
-    def fault(self) -> str:
-        """``Sender`` or ``Receiver``, as in the header and ``<Type>``."""
+    def party(self) -> str:
+        """Who is at fault, ``Sender`` or ``Receiver``, as in the header and ``<Type>``."""
         return "Sender" if self.sender else "Receiver"
 
 
@@ -142,15 +148,30 @@ def kind_of(name: str | None, status: int | None = None) -> ErrorKind:
 _BY_STATUS_KINDS = {status: KINDS[name] for status, name in _BY_STATUS.items()}
 
 
-class SqsError(Exception):
-    """An SQS error with its documented name (a key of ``KINDS``) and message."""
+class SqsError(ServiceError):
+    """An SQS error with its documented name (a key of ``KINDS``, or any code a client may
+    meet) and message; ``status`` follows from the name.
+    """
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+        kind = kind_of(code)
+        super().__init__(kind.status, message, fault=code)
         self.code = code
-        self.message = message
+        self.kind = kind
 
     @property
-    def kind(self) -> ErrorKind:
-        """How the error is spelt on the wire."""
-        return kind_of(self.code)
+    def sender(self) -> bool:
+        """Whether the client is at fault (``SenderFault`` of a failed batch entry)."""
+        return self.kind.sender
+
+
+def invalid_value(name: str, value: object, reason: str) -> SqsError:
+    """``InvalidParameterValue`` in SQS's words for parameter ``name`` set to ``value``."""
+    return SqsError(
+        "InvalidParameterValue", f"Value {value} for parameter {name} is invalid. Reason: {reason}"
+    )
+
+
+def invalid_attribute(name: str) -> SqsError:
+    """``InvalidAttributeValue`` for queue attribute ``name``."""
+    return SqsError("InvalidAttributeValue", f"Invalid value for the parameter {name}.")

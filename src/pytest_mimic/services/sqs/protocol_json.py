@@ -141,7 +141,7 @@ def error(
         headers={
             **dict(headers or {}),
             "x-amzn-RequestId": request_id,
-            "x-amzn-query-error": f"{kind.code};{kind.fault}",
+            "x-amzn-query-error": f"{kind.code};{kind.party}",
         },
         content_type=CONTENT_TYPE,
     )

@@ -192,7 +192,7 @@ def error(
         message = message[:-1] + " for this wsdl version."
     body = (
         f'<?xml version="1.0"?><ErrorResponse xmlns="{NAMESPACE}"><Error>'
-        f"<Type>{kind.fault}</Type><Code>{_text(kind.code)}</Code>"
+        f"<Type>{kind.party}</Type><Code>{_text(kind.code)}</Code>"
         f"<Message>{_text(message)}</Message><Detail/></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     )
