@@ -14,6 +14,7 @@ from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.base import (
     CatalogEntry,
     RoutedService,
+    Sample,
     ServiceContext,
     ServiceError,
     base_url,
@@ -73,6 +74,19 @@ class IdentityBase(RoutedService):
     def reset(self) -> None:
         """Forget every user, tenant and token except the configured default user."""
         self.model = self._fresh_model()
+
+    def samples(self) -> Sequence[Sample]:
+        """The version document and a password login, as every client starts."""
+        creds = self.context.config.credentials
+        login = {
+            "auth": {
+                "passwordCredentials": {"username": creds.username, "password": creds.password}
+            }
+        }
+        return (
+            Sample("GET", "/v2.0", auth=False),
+            Sample("POST", "/v2.0/tokens", login, auth=False),
+        )
 
     def environment(self, base_url: str) -> Mapping[str, str]:
         """What OpenStack clients (keystoneauth1, the ``openstack`` and ``nova`` commands)

@@ -23,6 +23,7 @@ from pytest_mimic.services.base import (
     CatalogEntry,
     Operation,
     RoutedService,
+    Sample,
     ServiceContext,
     ServiceError,
     base_url,
@@ -287,6 +288,15 @@ class NovaService(RoutedService):
         self._catalog = documents.CatalogDocuments()
 
     # -- service interface -------------------------------------------------------------
+
+    def samples(self) -> Sequence[Sample]:
+        """A create and the two reads every client makes."""
+        server = {"server": {"name": "sample", "imageRef": "any", "flavorRef": "2"}}
+        return (
+            Sample("POST", "/{region}/v2/{tenant}/servers", server, expect=(202,)),
+            Sample("GET", "/{region}/v2/{tenant}/servers/detail"),
+            Sample("GET", "/{region}/v2/{tenant}/flavors/detail"),
+        )
 
     def catalog_entries(self) -> Sequence[CatalogEntry]:
         return (CatalogEntry("compute", "cloudServersOpenStack", "/compute/{region}/v2/{tenant}"),)
