@@ -4,20 +4,22 @@ Routes are read from each ``RoutedService``'s own Werkzeug route table (``_url_m
 service installed under the ``pytest_mimic.services`` entry point is fuzzed as soon as it
 exists, with no change here. Each service also gets one ``unmatched`` route: paths under its
 prefix that match none of its rules, which must still be answered in its own format. A
-service with no route table gets only that one (see ``WITHOUT_ROUTE_TABLE``).
+service with no route table gets only that one (see ``WITHOUT_ROUTE_TABLE``). A service's
+own control routes (``Service.control``), which the control plane mounts under
+``/mimic/v1.1/<service>/``, are fuzzed as routes of the control plane at that path.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pytest_mimic.services.base import RoutedService
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from pytest_mimic.services.base import Service
 
@@ -28,6 +30,9 @@ WITHOUT_ROUTE_TABLE: dict[str, str] = {
     "sqs": "the AWS protocols pick an operation by the Action parameter or the X-Amz-Target "
     "header, not by path; no table lists them with their parameters yet",
 }
+
+#: Where the control plane (under its prefix) mounts each service's own control routes.
+MOUNT = "/v1.1"
 
 #: The pseudo-operation of a service's ``unmatched`` route.
 UNMATCHED = "unmatched"
@@ -105,6 +110,9 @@ class ServiceRoutes:
     routes: tuple[Route, ...]
     #: The service's operation names, when it has no route table (else empty).
     operations: tuple[str, ...] = ()
+    #: For the control plane: the routes of the services whose control routes it mounts,
+    #: so that ``<domain_id>`` of a mounted route is made by that service's create route.
+    mounts: Mapping[str, ServiceRoutes] = field(default_factory=dict, compare=False)
 
     @cached_property
     def words(self) -> tuple[str, ...]:
@@ -121,8 +129,11 @@ class ServiceRoutes:
 
     def creator(self, scope: str) -> Route | None:
         """The ``POST`` route that makes what ``scope`` names: ``.../servers`` for
-        ``.../servers/<server_id>``, if the service has one."""
-        _service, _, path = scope.partition(":")
+        ``.../servers/<server_id>``, if the service has one (or a service it mounts)."""
+        service, _, path = scope.partition(":")
+        if service != self.service:
+            owner = self.mounts.get(service)
+            return owner.creator(scope) if owner is not None else None
         parent, _, last = path.rpartition("/")
         if not _ARGUMENT.fullmatch(last):
             return None
@@ -150,12 +161,16 @@ class ServiceRoutes:
         path = scope.partition(":")[2]
         arguments = _ARGUMENT.findall(path)
         tail = path.rsplit("/", 2)[-2:]
+        # A mounted control route names what the service it belongs to makes.
+        owner = next(
+            (o for name, o in self.mounts.items() if path.startswith(f"{MOUNT}/{name}/")), self
+        )
         candidates = []
-        for route in self.routes:
+        for route in owner.routes:
             for name in route.arguments:
                 other = route.scope(name)
                 other_path = other.partition(":")[2]
-                if _ARGUMENT.findall(other_path) == arguments and self.creator(other):
+                if _ARGUMENT.findall(other_path) == arguments and owner.creator(other):
                     candidates.append((other_path.rsplit("/", 2)[-2:] != tail, other))
         return min(candidates)[1] if candidates else scope
 
@@ -178,23 +193,40 @@ class ServiceRoutes:
         return None
 
 
-def service_routes(service: Service) -> ServiceRoutes:
+def service_routes(
+    service: Service, others: Mapping[str, ServiceRoutes] | None = None
+) -> ServiceRoutes:
     """The routes of ``service``: its rules and its ``unmatched`` paths, or only the latter
-    (with its operation names) if it has no route table."""
+    (with its operation names) if it has no route table. For the control plane, also the
+    control routes it mounts for each service (``others``: those services' routes)."""
     prefix_only = Route(service.name, service.prefix, "", (), UNMATCHED)
     if not isinstance(service, RoutedService):
         names = getattr(service, "operation_names", lambda: None)() or ()
         return ServiceRoutes(service.name, service.prefix, (prefix_only,), tuple(sorted(names)))
+    routes = _rules(service, service.prefix)
+    mounted: Mapping[str, RoutedService] = getattr(service, "mounted", dict)()
+    for name, control in mounted.items():
+        routes += _rules(control, service.prefix, f"{MOUNT}/{name}")
+    routes.append(prefix_only)
+    owners = {name: (others or {})[name] for name in mounted if name in (others or {})}
+    return ServiceRoutes(service.name, service.prefix, tuple(routes), mounts=owners)
+
+
+def _rules(table: RoutedService, prefix: str, under: str = "") -> list[Route]:
+    """``Route``s of a route table, its paths ``under`` a path below ``prefix``."""
     routes: list[Route] = []
     # The route table is private to the library; there is no public listing yet.
-    for rule in type(service)._url_map.iter_rules():
+    for rule in type(table)._url_map.iter_rules():
         own = rule.methods or set()
         methods = tuple(m for m in METHODS if m in own) + tuple(sorted(own - set(METHODS)))
-        routes.append(Route(service.name, service.prefix, rule.rule, methods, str(rule.endpoint)))
-    routes.append(prefix_only)
-    return ServiceRoutes(service.name, service.prefix, tuple(routes))
+        routes.append(Route(table.name, prefix, under + rule.rule, methods, str(rule.endpoint)))
+    return routes
 
 
 def all_routes(services: Sequence[Service]) -> dict[str, ServiceRoutes]:
-    """``service name -> routes`` for every service."""
-    return {service.name: service_routes(service) for service in services}
+    """``service name -> routes`` for every service (the control plane's last, as it
+    borrows the others' to make the values of the control routes it mounts)."""
+    found: dict[str, ServiceRoutes] = {}
+    for service in sorted(services, key=lambda s: hasattr(s, "mounted")):
+        found[service.name] = service_routes(service, found)
+    return {service.name: found[service.name] for service in services}

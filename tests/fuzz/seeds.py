@@ -6,7 +6,9 @@ the ``World`` sends it to make the resource a path argument names (``create_serv
 ``<server_id>``), and ``test_every_recipe_makes_its_value`` proves it does.
 
 Operations with no entry here are fuzzed with generic JSON only, and the run's summary lists
-them; add a seed when a service lands (its operation name is the route's endpoint).
+them; add a seed when a service lands (its operation name is the route's endpoint). A
+service's own ``samples()`` with a body seed their operations too (after the seeds written
+here), so a service installed from elsewhere is fuzzed in depth with no edit here.
 """
 
 from __future__ import annotations
@@ -14,9 +16,18 @@ from __future__ import annotations
 import base64
 import json
 import struct
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from werkzeug.test import create_environ
+from werkzeug.wrappers import Request
+
+from pytest_mimic.cloud import MimicCloud
 from tests.fuzz.known import OTHER, Known
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pytest_mimic.services.base import Service
 
 
 def _ssh_rsa_public_key() -> str:
@@ -200,9 +211,39 @@ SEEDS: dict[str, tuple[Any, ...]] = {
     "update_metadata_item": ({"meta": {"value": "changed"}},),
     "add_node_metadata": ({"metadata": [{"key": "fuzz-key", "value": "fuzz-value"}]},),
     "update_node_metadata_item": ({"meta": {"value": "changed"}},),
-    "control_set_status": ({"status": "ERROR"}, {"status": "PENDING_UPDATE", "seconds": 5}),
-    "control_set_node_status": ({"status": "OFFLINE"},),
+    "set_load_balancer_status": (
+        {"status": "ERROR"},
+        {"status": "PENDING_UPDATE", "seconds": 5},
+    ),
+    "set_node_status": ({"status": "OFFLINE"},),
 }
+
+
+def sample_seeds(services: Sequence[Service]) -> dict[str, tuple[Any, ...]]:
+    """The bodies of the services' samples (``Service.samples``) by the operation each one
+    names, resolved by the service itself as it would resolve the request."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for service in services:
+        for sample in service.samples():
+            if sample.body is None:
+                continue
+            config = service.context.config
+            path = sample.path.format(
+                region=config.default_region, tenant=config.credentials.tenant_id
+            )
+            environ = create_environ(
+                path=path,
+                method=sample.method,
+                data=json.dumps(sample.body),
+                content_type="application/json",
+            )
+            operation = service.resolve(Request(environ)).name
+            found[operation] = (*found.get(operation, ()), sample.body)
+    return found
+
+
+for _operation, _bodies in sample_seeds(MimicCloud().services).items():
+    SEEDS[_operation] = (*SEEDS.get(_operation, ()), *_bodies)
 
 #: Values a mutated seed may use in place of a field's value: wrong types, edge numbers,
 #: hostile text, and real values from elsewhere in the cloud.
