@@ -371,8 +371,6 @@ def test_operation_names_cover_the_surface(mimic_cloud):
         "list_node_metadata",
         "get_usage",
         "get_stats",
-        "control_set_status",
-        "control_set_node_status",
     } <= names
 
 

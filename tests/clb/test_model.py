@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pytest_mimic.config import CloudConfig
-from pytest_mimic.services.clb import model
+from pytest_mimic.errors import ServiceError
+from pytest_mimic.services.clb import errors, model
 
 
 class Now:
@@ -43,7 +44,7 @@ def test_status_is_read_from_the_clock(balancers, now, config):
     assert lb.status_at(now()) == "BUILD"
     now.value += 5
     assert lb.status_at(now()) == "ACTIVE"
-    balancers.add_nodes(ref, [model.NodeSpec("10.0.0.1", 80)], model.Transition())
+    balancers.nodes.add(ref, [model.NodeSpec("10.0.0.1", 80)], model.Transition())
     assert lb.status_at(now()) == "PENDING_UPDATE"
     assert lb.status_at(now() + 7) == "ACTIVE"
 
@@ -73,9 +74,9 @@ def test_the_timeline_stays_short_however_often_a_load_balancer_changes(balancer
     for n in range(200):
         now.value += 1
         spec = model.NodeSpec(f"10.0.{n // 250}.{n % 250 + 1}", 80)
-        [node] = balancers.add_nodes(ref, [spec], model.Transition())
+        [node] = balancers.nodes.add(ref, [spec], model.Transition())
         now.value += 1
-        balancers.delete_node(ref, node.id, model.Transition())
+        balancers.nodes.delete(ref, node.id, model.Transition())
     assert len(lb.timeline._times) <= 2
     assert lb.nodes == {}
     assert lb.node_keys == {}
@@ -83,10 +84,10 @@ def test_the_timeline_stays_short_however_often_a_load_balancer_changes(balancer
 
 def test_a_node_feed_keeps_the_latest_entries_only(balancers):
     _lb, ref = make(balancers)
-    [node] = balancers.add_nodes(ref, [model.NodeSpec("10.0.0.1", 80)], model.Transition())
+    [node] = balancers.nodes.add(ref, [model.NodeSpec("10.0.0.1", 80)], model.Transition())
     for weight in range(model.MAX_FEED_ENTRIES + 10):
-        balancers.update_node(ref, node.id, {"weight": weight % 100 + 1}, model.Transition())
-    assert len(balancers.node_feed(ref, node.id)) == model.MAX_FEED_ENTRIES
+        balancers.nodes.update(ref, node.id, {"weight": weight % 100 + 1}, model.Transition())
+    assert len(balancers.nodes.feed(ref, node.id)) == model.MAX_FEED_ENTRIES
 
 
 def test_ids_come_from_cloud_wide_counters_and_restart_on_reset(balancers):
@@ -105,4 +106,28 @@ def test_control_statuses_are_checked(balancers):
     with pytest.raises(model.NotFound):
         balancers.set_status(lb.id, "ERROR", tenant_id="someone-else")
     with pytest.raises(model.NotFound):
-        balancers.set_node_status(lb.id, 99, "OFFLINE")
+        balancers.nodes.set_status(lb.id, 99, "OFFLINE")
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "fault"),
+    [
+        (errors.BadRequest("x"), 400, "badRequest"),
+        (errors.ValidationFailed("x"), 400, "validationErrors"),
+        (errors.NotFound("x"), 404, "itemNotFound"),
+        (errors.Gone("x"), 410, "itemDeleted"),
+        (errors.OverLimit("x"), 413, "absoluteLimit"),
+        (errors.Immutable("x"), 422, "immutableEntity"),
+        (errors.Unprocessable("x"), 422, "unprocessableEntity"),
+    ],
+)
+def test_model_errors_are_service_errors_with_their_status(error, status, fault):
+    """So ``RoutedService.handle`` catches them; the 413's fault is not the proxy's."""
+    assert isinstance(error, ServiceError)
+    assert (error.status, error.fault, error.message) == (status, fault, "x")
+
+
+def test_validation_messages_are_one_per_line():
+    error = errors.ValidationFailed("first", "second\nline")
+    assert error.messages == ["first", "second line"]
+    assert error.message.splitlines() == error.messages

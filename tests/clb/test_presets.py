@@ -143,3 +143,40 @@ def test_presets_are_listed_at_the_presets_endpoint(mimic_cloud, key):
     presets = requests.get(f"{mimic_cloud.base_url}/mimic/v1.0/presets", timeout=10).json()
     assert key in presets["loadbalancers"]
     assert "servers" in presets  # Nova's are still there
+
+
+@pytest.mark.parametrize(
+    ("operation", "name", "status"),
+    [
+        ("add_nodes", "pending_update", "PENDING_UPDATE"),
+        ("add_nodes", "error", "ERROR"),
+        ("delete_load_balancer", "pending_delete", "PENDING_DELETE"),
+    ],
+)
+def test_the_behaviors_api_takes_clbs_behaviours(clb, mimic_cloud, operation, name, status):
+    """The names ``CLBService.behaviors`` declares are accepted over HTTP and act."""
+    lb_id = clb.create()
+    registered = requests.post(
+        f"{mimic_cloud.base_url}/mimic/v1.1/behaviors/clb/{operation}",
+        json={"name": name, "parameters": {"duration": 30}, "times": 1},
+        timeout=10,
+    )
+    assert registered.status_code == 201, registered.text
+    if operation == "add_nodes":
+        assert clb.add_nodes(lb_id, clb.node(2)).status_code == 202
+    else:
+        assert clb.delete(f"/loadbalancers/{lb_id}").status_code == 202
+    assert clb.status(lb_id) == status
+
+
+def test_a_bulk_pending_delete_behaviour_takes_ids_as_json_text(clb, mimic_cloud, time_travel):
+    first, second = clb.create("a"), clb.create("b")
+    registered = requests.post(
+        f"{mimic_cloud.base_url}/mimic/v1.1/behaviors/clb/delete_load_balancers",
+        json={"name": "pending_delete", "parameters": {"by_id": {str(first): 30}}},
+        timeout=10,
+    )
+    assert registered.status_code == 201, registered.text
+    assert clb.delete(f"/loadbalancers?id={first}&id={second}").status_code == 202
+    time_travel.advance(1)
+    assert (clb.status(first), clb.status(second)) == ("PENDING_DELETE", "DELETED")

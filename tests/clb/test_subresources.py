@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from tests.clb.conftest import error, validation
 
+from pytest_mimic.services.clb.api import CLBService
+
 HTTP_MONITOR = {
     "type": "HTTP",
     "delay": 10,
@@ -21,6 +23,41 @@ HTTP_MONITOR = {
 @pytest.fixture
 def lb(clb):
     return f"/loadbalancers/{clb.create()}"
+
+
+# -- the table they are made from ------------------------------------------------------
+
+#: (path, operation, method) of every sub-resource route, as the real API has them.
+TRIOS = [
+    (path, f"{verb}_{noun}", method)
+    for path, noun, deletable in [
+        ("healthmonitor", "health_monitor", True),
+        ("connectionthrottle", "connection_throttle", True),
+        ("sessionpersistence", "session_persistence", True),
+        ("connectionlogging", "connection_logging", False),
+        ("contentcaching", "content_caching", False),
+        ("errorpage", "error_page", True),
+        ("ssltermination", "ssl_termination", True),
+    ]
+    for verb, method in [("get", "GET"), ("set", "PUT"), ("delete", "DELETE")]
+    if deletable or verb != "delete"
+]
+
+
+@pytest.mark.parametrize(("path", "operation", "method"), TRIOS, ids=[t[1] for t in TRIOS])
+def test_each_sub_resource_route_is_in_the_route_table(path, operation, method):
+    """Generated from one table, they are routes like any other (fuzzing reads the table)."""
+    [rule] = [r for r in CLBService._url_map.iter_rules() if r.endpoint == operation]
+    assert rule.rule == f"/<region>/v1.0/<tenant>/loadbalancers/<lb_id>/{path}"
+    assert method in rule.methods
+    handler = getattr(CLBService, operation)
+    assert handler.__name__ == operation
+    assert handler.__doc__
+
+
+def test_logging_and_caching_cannot_be_deleted(clb, lb):
+    assert clb.delete(f"{lb}/connectionlogging").status_code == 405
+    assert clb.delete(f"{lb}/contentcaching").status_code == 405
 
 
 # -- health monitor --------------------------------------------------------------------

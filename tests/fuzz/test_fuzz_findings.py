@@ -61,15 +61,8 @@ def test_create_server_in_a_region_with_a_newline_is_not_a_500(mimic_cloud, toke
 HUGE_SECONDS = '{"status": "PENDING_UPDATE", "seconds": 1' + "0" * 400 + "}"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/clb/control/{region}/v1.0/{tenant}/loadbalancers/{lb}/attributes",
-        "/mimic/v1.1/clb/{region}/{tenant}/loadbalancers/{lb}/attributes",
-    ],
-    ids=["clb control route", "mimic control plane"],
-)
-def test_load_balancer_status_for_too_many_seconds_is_a_400(mimic_cloud, token, path):
+def test_load_balancer_status_for_too_many_seconds_is_a_400(mimic_cloud, token):
+    path = "/mimic/v1.1/clb/{region}/{tenant}/loadbalancers/{lb}/attributes"
     lbs = mimic_cloud.url("rax:load-balancer") + "/loadbalancers"
     node = {"address": "10.1.1.1", "port": 80, "condition": "ENABLED"}
     balancer = {"name": "x", "protocol": "HTTP", "port": 80, "nodes": [node]}

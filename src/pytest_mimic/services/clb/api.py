@@ -3,25 +3,26 @@
 
 Mounted under ``/clb``; the catalog endpoint (type ``rax:load-balancer``, name
 ``cloudLoadBalancers``) is ``/clb/{region}/v1.0/{tenant}`` in every configured region. Mimic's
-control plane for tests lives beside it, outside the catalog, at
-``/clb/control/{region}/v1.0/{tenant}``.
+status controls for tests are ``control.CLBControl``, under the control plane.
 
-Errors are the real service's: flat ``{"message", "code"}``, the ``validationErrors`` form
-for invalid content, and the front proxy's ``overLimit`` body (with ``Retry-After``) for an
-injected 413. Checks run in the original Mimic's order: the load balancer (404, 410), its
-status (422), then the request body (400), then limits and duplicates (413, 422).
+Errors are ``ServiceError``s (the model's ``errors.CLBError`` family among them), which
+``RoutedService.handle`` catches and ``error_response`` renders in the real service's
+shapes: flat ``{"message", "code"}``, the ``validationErrors`` form for invalid content, and
+the front proxy's ``overLimit`` body (with ``Retry-After``) for an injected 413. Checks run in
+the original Mimic's order: the load balancer (404, 410), its status (422), then the request
+body (400), then limits and duplicates (413, 422).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from werkzeug.wrappers import Response
 
 from pytest_mimic.clock import clamp, isoformat_z
+from pytest_mimic.parsing import parse_timestamp, shown
 from pytest_mimic.services.base import (
     CatalogEntry,
     RoutedService,
@@ -33,19 +34,18 @@ from pytest_mimic.services.base import (
     parse_json_body,
     route,
 )
-from pytest_mimic.services.clb import data, documents, model, presets, schema
+from pytest_mimic.services.clb import data, documents, errors, model, presets, schema, subresources
 from pytest_mimic.services.clb import settings as clb_settings
+from pytest_mimic.services.clb.control import CLBControl
 from pytest_mimic.services.pagination import next_link, parse_limit
-from pytest_mimic.services.values import PresetError, shown
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from werkzeug.wrappers import Request
 
     from pytest_mimic.faults import FaultRule
     from pytest_mimic.scenarios import Scenario
-    from pytest_mimic.services.base import Operation
     from pytest_mimic.settings import Setting
 
 __all__ = ["CLBService"]
@@ -57,15 +57,6 @@ RETRY_AFTER_SECONDS = 60
 #: A longer wait named by a rule is replaced by the default (it could not be shown as a date).
 MAX_RETRY_AFTER_SECONDS = 366 * 24 * 3600
 
-_STATUS_OF_ERROR: Mapping[type[model.CLBError], int] = {
-    model.BadRequest: 400,
-    model.ValidationFailed: 400,
-    model.NotFound: 404,
-    model.Gone: 410,
-    model.OverLimit: 413,
-    model.Immutable: 422,
-    model.Unprocessable: 422,
-}
 _INVALID_JSON = "Invalid JSON request body"
 _NO_IDS = "Must supply one or more id's to process this request."
 _BODY_KEY = "pytest_mimic.clb.body"
@@ -75,7 +66,6 @@ _ATOM_TYPE = "application/atom+xml"
 LBS = "/<region>/v1.0/<tenant>/loadbalancers"
 ONE = LBS + "/<lb_id>"
 NODE = ONE + "/nodes/<node_id>"
-CONTROL = "/control/<region>/v1.0/<tenant>"
 
 
 def _encoded(body: Any) -> bytes:
@@ -116,59 +106,26 @@ def _feed_error(status: int, message: str) -> Response:
     return Response(documents.feed_error(status, message), status, mimetype=_ATOM_TYPE)
 
 
-def _error_body(error: model.CLBError) -> tuple[dict[str, Any], int]:
-    status = _STATUS_OF_ERROR.get(type(error), 400)
-    if isinstance(error, model.ValidationFailed):
-        return {
-            "validationErrors": {"messages": error.messages},
-            "message": "Validation Failure",
-            "code": 400,
-            "details": "The object is not valid",
-        }, 400
-    return {"message": error.message, "code": status}, status
-
-
 def _id(raw: str) -> int:
     """A load balancer id from the URL; anything but a positive integer names nothing."""
     lb_id = schema.parse_id(raw)
     if lb_id is None:
-        raise model.NotFound("Load balancer not found")
+        raise errors.NotFound("Load balancer not found")
     return lb_id
 
 
 def _since(value: str) -> float:
     try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+").replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.timestamp()
-    except (ValueError, OverflowError):
-        raise model.BadRequest(f"Invalid changes-since value: {shown(value)}") from None
-
-
-def _finite_seconds(value: Any) -> float | None:
-    """``None``, or a finite number of seconds >= 0; a 400 for anything else, including an
-    integer too large for a float (400 digits).
-    """
-    if value is None:
-        return None
-    problem = model.BadRequest("'seconds' must be a non-negative number.")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise problem
-    try:
-        seconds = float(value)
-    except OverflowError:
-        raise problem from None
-    if not 0 <= seconds < math.inf:
-        raise problem
-    return seconds
+        return parse_timestamp(value, "changes-since")
+    except ValueError as error:
+        raise errors.BadRequest(str(error)) from None
 
 
 def _seconds(parameters: Mapping[str, Any], key: str = "duration") -> float:
     try:
         return presets.preset_seconds(parameters.get(key), key)
-    except PresetError as error:
-        raise model.BadRequest(str(error)) from None
+    except ValueError as error:
+        raise errors.BadRequest(str(error)) from None
 
 
 def _transition(request: Request) -> model.Transition:
@@ -183,12 +140,29 @@ def _transition(request: Request) -> model.Transition:
     return model.Transition(seconds, error)
 
 
-class CLBService(RoutedService):
-    """Rackspace Cloud Load Balancers v1.0, with Mimic's presets and control plane."""
+class _SubResourceRoutes:
+    """The handlers ``subresources.handlers`` makes from its table, set just below."""
+
+
+for _operation, _handler in subresources.handlers(ONE).items():
+    setattr(_SubResourceRoutes, _operation, _handler)
+
+
+class CLBService(_SubResourceRoutes, RoutedService):
+    """Rackspace Cloud Load Balancers v1.0, with Mimic's presets and status controls."""
 
     name: ClassVar[str] = "clb"
     prefix: ClassVar[str] = "/clb"
     settings: ClassVar[Sequence[Setting[Any]]] = clb_settings.SETTINGS
+    behaviors: ClassVar[Mapping[str, str]] = {
+        "build": "a new load balancer stays in BUILD for parameters.duration seconds (default 10)",
+        "pending_update": "a change is followed by PENDING_UPDATE for parameters.duration "
+        "seconds (default 10)",
+        "pending_delete": "a delete is followed by PENDING_DELETE for parameters.duration "
+        "seconds (default 10); a bulk delete takes parameters.by_id, seconds per id",
+        "error": "a change leaves the load balancer in ERROR, where only a delete is allowed",
+    }
+    control: ClassVar[type[CLBControl]] = CLBControl
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"lb_name", "metadata", "node_address", "node_addresses", "metadata_by_id"}
     )
@@ -209,11 +183,6 @@ class CLBService(RoutedService):
         return (
             CatalogEntry("rax:load-balancer", "cloudLoadBalancers", "/clb/{region}/v1.0/{tenant}"),
         )
-
-    def urls(self) -> Mapping[str, str]:
-        config = self.context.config
-        tenant = config.credentials.tenant_id
-        return {"clb_control": f"{self.prefix}/control/{config.default_region}/v1.0/{tenant}"}
 
     def presets(self) -> Mapping[str, Any]:
         return presets.PRESETS
@@ -250,9 +219,9 @@ class CLBService(RoutedService):
             self.balancers.set_status(
                 _python_id(lb_id), status, tenant_id=tenant, region=region, seconds=seconds
             )
-        except model.BadRequest as error:
+        except errors.BadRequest as error:
             raise ValueError(error.message) from None
-        except model.NotFound as error:
+        except errors.NotFound as error:
             raise LookupError(error.message) from None
 
     def set_node_status(
@@ -269,12 +238,12 @@ class CLBService(RoutedService):
         ``ValueError`` for another status, ``LookupError`` for an unknown load balancer or node.
         """
         try:
-            self.balancers.set_node_status(
+            self.balancers.nodes.set_status(
                 _python_id(lb_id), _python_id(node_id), status, tenant_id=tenant, region=region
             )
-        except model.BadRequest as error:
+        except errors.BadRequest as error:
             raise ValueError(error.message) from None
-        except model.NotFound as error:
+        except errors.NotFound as error:
             raise LookupError(error.message) from None
 
     # -- operations --------------------------------------------------------------------
@@ -315,15 +284,6 @@ class CLBService(RoutedService):
             )
         return attributes
 
-    def handle(self, request: Request, operation: Operation) -> Response:
-        try:
-            return super().handle(request, operation)
-        except model.CLBError as error:
-            body, status = _error_body(error)
-            if _is_feed(request):
-                return _feed_error(status, error.message)
-            return json_response(body, status)
-
     def error_response(
         self,
         status: int,
@@ -333,9 +293,10 @@ class CLBService(RoutedService):
         headers: Mapping[str, str] | None = None,
         request: Request | None = None,
     ) -> Response:
-        """Flat ``{"message", "code"}``; a 413 (rate limiting) in the front proxy's
-        ``overLimit`` shape with ``Retry-After``; XML for the node feed (``.atom``), whose
-        errors the original Mimic answered in the feed's own format."""
+        """Flat ``{"message", "code"}``; the ``validationErrors`` body for that fault (one
+        message per line of ``message``); a 413 without a fault, or ``overLimit`` (rate
+        limiting), in the front proxy's shape with ``Retry-After``; XML for the node feed
+        (``.atom``), whose errors the original Mimic answered in the feed's own format."""
         if request is not None and _is_feed(request):
             response = _feed_error(status, message)
             for name, value in (headers or {}).items():
@@ -343,6 +304,14 @@ class CLBService(RoutedService):
             return response
         if status == 413 and fault in (None, "overLimit"):
             return self._over_limit(message, headers or {})
+        if fault == errors.VALIDATION_FAULT:
+            body = {
+                "validationErrors": {"messages": message.splitlines()},
+                "message": "Validation Failure",
+                "code": status,
+                "details": "The object is not valid",
+            }
+            return json_response(body, status, headers=headers)
         return json_response({"message": message, "code": status}, status, headers=headers)
 
     def _over_limit(self, message: str, headers: Mapping[str, str]) -> Response:
@@ -377,7 +346,7 @@ class CLBService(RoutedService):
             body = parse_json_body(request)
         except ServiceError as error:
             if error.status == 400:
-                raise model.BadRequest(_INVALID_JSON) from None
+                raise errors.BadRequest(_INVALID_JSON) from None
             raise
         environ[_BODY_KEY] = body
         return body
@@ -385,7 +354,7 @@ class CLBService(RoutedService):
     def _peek(self, request: Request) -> Any:
         try:
             return self._body(request)
-        except (ServiceError, model.CLBError):
+        except ServiceError:
             return None
 
     @staticmethod
@@ -396,7 +365,7 @@ class CLBService(RoutedService):
         node_id = schema.parse_id(raw)
         if node_id is None:
             self.balancers.readable(ref)  # the load balancer's own 404/410 come first
-            raise model.NotFound(
+            raise errors.NotFound(
                 f"Node with id #{shown(raw, 20)} not found for loadbalancer #{ref.lb_id}"
             )
         return node_id
@@ -404,14 +373,14 @@ class CLBService(RoutedService):
     def _item_id(self, raw: str, what: str) -> int:
         item_id = schema.parse_id(raw)
         if item_id is None:
-            raise model.NotFound(f"{what} not found")
+            raise errors.NotFound(f"{what} not found")
         return item_id
 
     @staticmethod
     def _ids(request: Request, what: str) -> list[int]:
         raw = request.args.getlist("id")
         if not raw:
-            raise model.BadRequest(_NO_IDS)
+            raise errors.BadRequest(_NO_IDS)
         return schema.parse_ids(raw, what)
 
     # -- protocols, algorithms, limits -------------------------------------------------
@@ -448,7 +417,7 @@ class CLBService(RoutedService):
         marker_text = args.get("marker") or None
         marker = schema.parse_id(marker_text) if marker_text else None
         if marker_text and marker is None:
-            raise model.BadRequest(f"Invalid marker {shown(marker_text, 20)}: not an id.")
+            raise errors.BadRequest(f"Invalid marker {shown(marker_text, 20)}: not an id.")
         since = args.get("changes-since")
         query = model.LoadBalancerQuery(
             status=args.get("status") or None,
@@ -477,8 +446,8 @@ class CLBService(RoutedService):
             if key in schema.PRESET_KEYS and key != "lb_error_state":
                 try:
                     presets.preset_seconds(value, key)
-                except PresetError as error:
-                    raise model.ValidationFailed(str(error)) from None
+                except ValueError as error:
+                    raise errors.ValidationFailed(str(error)) from None
         build: float | None = None
         for behave in behaviors(request):
             if behave.name == "build":
@@ -493,7 +462,7 @@ class CLBService(RoutedService):
         ids = self._ids(request, "Load balancer")
         unique = sorted(set(ids))
         if len(unique) > data.BATCH_DELETE_LIMIT:
-            raise model.ValidationFailed(
+            raise errors.ValidationFailed(
                 f"Request to delete {len(unique)} load balancers exceeds the account limit "
                 f"BATCH_DELETE_LIMIT of {data.BATCH_DELETE_LIMIT}"
             )
@@ -502,7 +471,11 @@ class CLBService(RoutedService):
             if behave.name == "pending_delete":
                 by_id = behave.parameters.get("by_id")
                 if isinstance(by_id, dict):
-                    durations.update(by_id)
+                    # Keys may be text: a behaviour registered over HTTP came as JSON.
+                    for key, value in by_id.items():
+                        number = schema.parse_id(key)
+                        if number is not None:
+                            durations[number] = _seconds({"duration": value})
         self.balancers.delete_many(tenant, region, unique, durations)
         return _accepted()
 
@@ -542,7 +515,7 @@ class CLBService(RoutedService):
     @route(ONE + "/nodes", operation="list_nodes")
     def list_nodes(self, request: Request, region: str, tenant: str, lb_id: str) -> Response:
         """``{"nodes": [...]}``; 410 once the load balancer is DELETED."""
-        nodes = self.balancers.nodes(self._ref(region, tenant, lb_id))
+        nodes = self.balancers.nodes.all_of(self._ref(region, tenant, lb_id))
         return json_response({"nodes": [documents.node(node) for node in nodes]})
 
     @route(ONE + "/nodes", methods=("POST",), operation="add_nodes")
@@ -551,14 +524,15 @@ class CLBService(RoutedService):
         ref = self._ref(region, tenant, lb_id)
         self.balancers.mutable(ref)
         specs = schema.node_specs(self._body(request))
-        added = self.balancers.add_nodes(ref, specs, _transition(request))
+        added = self.balancers.nodes.add(ref, specs, _transition(request))
         return json_response({"nodes": [documents.node(node) for node in added]}, 202)
 
     @route(ONE + "/nodes", methods=("DELETE",), operation="delete_nodes")
     def delete_nodes(self, request: Request, region: str, tenant: str, lb_id: str) -> Response:
         """Bulk delete ``?id=..`` (up to 10 ids that are all on the load balancer): 202."""
         ids = self._ids(request, "Node")
-        self.balancers.delete_nodes(self._ref(region, tenant, lb_id), ids, _transition(request))
+        ref = self._ref(region, tenant, lb_id)
+        self.balancers.nodes.delete_many(ref, ids, _transition(request))
         return _accepted()
 
     @route(NODE, operation="get_node")
@@ -567,7 +541,7 @@ class CLBService(RoutedService):
     ) -> Response:
         """``{"node": {...}}``."""
         ref = self._ref(region, tenant, lb_id)
-        node = self.balancers.node(ref, self._node_id(ref, node_id))
+        node = self.balancers.nodes.get(ref, self._node_id(ref, node_id))
         return json_response({"node": documents.node(node)})
 
     @route(NODE, methods=("PUT",), operation="update_node")
@@ -579,7 +553,7 @@ class CLBService(RoutedService):
         number = self._node_id(ref, node_id)
         self.balancers.mutable(ref)
         changes = schema.node_changes(self._body(request))
-        self.balancers.update_node(ref, number, changes, _transition(request))
+        self.balancers.nodes.update(ref, number, changes, _transition(request))
         return _accepted()
 
     @route(NODE, methods=("DELETE",), operation="delete_node")
@@ -588,7 +562,7 @@ class CLBService(RoutedService):
     ) -> Response:
         """202 with an empty body."""
         ref = self._ref(region, tenant, lb_id)
-        self.balancers.delete_node(ref, self._node_id(ref, node_id), _transition(request))
+        self.balancers.nodes.delete(ref, self._node_id(ref, node_id), _transition(request))
         return _accepted()
 
     @route(NODE + ".atom", operation="get_node_feed")
@@ -597,7 +571,7 @@ class CLBService(RoutedService):
     ) -> Response:
         """The node's Atom feed (created and updated events, newest first); errors in XML."""
         ref = self._ref(region, tenant, lb_id)
-        entries = self.balancers.node_feed(ref, self._node_id(ref, node_id))
+        entries = self.balancers.nodes.feed(ref, self._node_id(ref, node_id))
         return Response(documents.feed_document(entries), mimetype=_ATOM_TYPE)
 
     # -- virtual IPs, usage, stats -----------------------------------------------------
@@ -637,193 +611,43 @@ class CLBService(RoutedService):
         return json_response(documents.stats(lb, self.balancers.now()))
 
     # -- settings: health monitor, throttle, persistence, logging, caching, error page, SSL
+    # (their handlers come from ``subresources.SUB_RESOURCES``)
 
-    def _get_setting(self, region: str, tenant: str, lb_id: str, name: str) -> Response:
-        value = self.balancers.setting(self._ref(region, tenant, lb_id), name)
-        if name in ("connectionLogging", "contentCaching"):
-            return json_response({name: {"enabled": bool(value)}})
-        if name == "errorpage":
-            return json_response({name: {"content": value or data.DEFAULT_ERROR_PAGE}})
-        if name == "sslTermination":
-            if value is None:
-                raise model.NotFound("No SSL termination configuration found.")
-            return json_response({name: documents.ssl_termination(value)})
-        return json_response({name: dict(value or {})})
+    def _show_setting(
+        self, region: str, tenant: str, lb_id: str, sub: subresources.SubResource
+    ) -> Response:
+        """``{key: ...}``: the stored setting as ``sub`` shows it."""
+        stored = self.balancers.setting(self._ref(region, tenant, lb_id), sub.key)
+        return json_response({sub.key: sub.show(stored)})
 
-    def _put_setting(
+    def _change_setting(
         self,
         request: Request,
         region: str,
         tenant: str,
         lb_id: str,
-        name: str,
-        parse: Callable[[Any, Any], Any],
+        sub: subresources.SubResource,
+        *,
+        remove: bool,
     ) -> Response:
+        """Store what the body says (``remove``: forget the setting); 202."""
         ref = self._ref(region, tenant, lb_id)
+        if remove:
+            self.balancers.change_setting(ref, sub.key, lambda _current: None, _transition(request))
+            return _accepted()
         self.balancers.mutable(ref)
         body = self._body(request)
         self.balancers.change_setting(
-            ref, name, lambda current: parse(body, current), _transition(request)
+            ref, sub.key, lambda current: sub.parse(body, current), _transition(request)
         )
         return _accepted()
-
-    def _delete_setting(
-        self, request: Request, region: str, tenant: str, lb_id: str, name: str
-    ) -> Response:
-        ref = self._ref(region, tenant, lb_id)
-        self.balancers.change_setting(ref, name, lambda _current: None, _transition(request))
-        return _accepted()
-
-    @route(ONE + "/healthmonitor", operation="get_health_monitor")
-    def get_health_monitor(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"healthMonitor": {...}}`` (``{}`` when none)."""
-        return self._get_setting(region, tenant, lb_id, "healthMonitor")
-
-    @route(ONE + "/healthmonitor", methods=("PUT",), operation="set_health_monitor")
-    def set_health_monitor(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """CONNECT, HTTP or HTTPS monitor; nodes added while it is set start OFFLINE."""
-        return self._put_setting(
-            request, region, tenant, lb_id, "healthMonitor", schema.health_monitor
-        )
-
-    @route(ONE + "/healthmonitor", methods=("DELETE",), operation="delete_health_monitor")
-    def delete_health_monitor(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """202."""
-        return self._delete_setting(request, region, tenant, lb_id, "healthMonitor")
-
-    @route(ONE + "/connectionthrottle", operation="get_connection_throttle")
-    def get_connection_throttle(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"connectionThrottle": {...}}`` (``{}`` when none)."""
-        return self._get_setting(region, tenant, lb_id, "connectionThrottle")
-
-    @route(ONE + "/connectionthrottle", methods=("PUT",), operation="set_connection_throttle")
-    def set_connection_throttle(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """The fields given replace the current ones."""
-        return self._put_setting(
-            request, region, tenant, lb_id, "connectionThrottle", schema.connection_throttle
-        )
-
-    @route(ONE + "/connectionthrottle", methods=("DELETE",), operation="delete_connection_throttle")
-    def delete_connection_throttle(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """202."""
-        return self._delete_setting(request, region, tenant, lb_id, "connectionThrottle")
-
-    @route(ONE + "/sessionpersistence", operation="get_session_persistence")
-    def get_session_persistence(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"sessionPersistence": {"persistenceType": ...}}`` (``{}`` when none)."""
-        return self._get_setting(region, tenant, lb_id, "sessionPersistence")
-
-    @route(ONE + "/sessionpersistence", methods=("PUT",), operation="set_session_persistence")
-    def set_session_persistence(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``HTTP_COOKIE`` or ``SOURCE_IP``."""
-        return self._put_setting(
-            request, region, tenant, lb_id, "sessionPersistence", schema.session_persistence
-        )
-
-    @route(ONE + "/sessionpersistence", methods=("DELETE",), operation="delete_session_persistence")
-    def delete_session_persistence(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """202."""
-        return self._delete_setting(request, region, tenant, lb_id, "sessionPersistence")
-
-    @route(ONE + "/connectionlogging", operation="get_connection_logging")
-    def get_connection_logging(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"connectionLogging": {"enabled": bool}}``."""
-        return self._get_setting(region, tenant, lb_id, "connectionLogging")
-
-    @route(ONE + "/connectionlogging", methods=("PUT",), operation="set_connection_logging")
-    def set_connection_logging(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"connectionLogging": {"enabled": true}}`` (``"true"`` text too, as pyrax sends)."""
-        return self._put_setting(
-            request,
-            region,
-            tenant,
-            lb_id,
-            "connectionLogging",
-            schema.enabled_flag("connectionLogging"),
-        )
-
-    @route(ONE + "/contentcaching", operation="get_content_caching")
-    def get_content_caching(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"contentCaching": {"enabled": bool}}``."""
-        return self._get_setting(region, tenant, lb_id, "contentCaching")
-
-    @route(ONE + "/contentcaching", methods=("PUT",), operation="set_content_caching")
-    def set_content_caching(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"contentCaching": {"enabled": true}}``."""
-        return self._put_setting(
-            request, region, tenant, lb_id, "contentCaching", schema.enabled_flag("contentCaching")
-        )
-
-    @route(ONE + "/errorpage", operation="get_error_page")
-    def get_error_page(self, request: Request, region: str, tenant: str, lb_id: str) -> Response:
-        """``{"errorpage": {"content": ...}}``: the custom page, or the default one."""
-        return self._get_setting(region, tenant, lb_id, "errorpage")
-
-    @route(ONE + "/errorpage", methods=("PUT",), operation="set_error_page")
-    def set_error_page(self, request: Request, region: str, tenant: str, lb_id: str) -> Response:
-        """``{"errorpage": {"content": "<html>..."}}``."""
-        return self._put_setting(request, region, tenant, lb_id, "errorpage", schema.error_page)
-
-    @route(ONE + "/errorpage", methods=("DELETE",), operation="delete_error_page")
-    def delete_error_page(self, request: Request, region: str, tenant: str, lb_id: str) -> Response:
-        """Back to the default page: 202."""
-        return self._delete_setting(request, region, tenant, lb_id, "errorpage")
-
-    @route(ONE + "/ssltermination", operation="get_ssl_termination")
-    def get_ssl_termination(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """The configuration without the private key; 404 when none (as pyrax expects)."""
-        return self._get_setting(region, tenant, lb_id, "sslTermination")
-
-    @route(ONE + "/ssltermination", methods=("PUT",), operation="set_ssl_termination")
-    def set_ssl_termination(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """Stored, not enforced."""
-        return self._put_setting(
-            request, region, tenant, lb_id, "sslTermination", schema.ssl_termination
-        )
-
-    @route(ONE + "/ssltermination", methods=("DELETE",), operation="delete_ssl_termination")
-    def delete_ssl_termination(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """202."""
-        return self._delete_setting(request, region, tenant, lb_id, "sslTermination")
 
     # -- access list -------------------------------------------------------------------
 
     @route(ONE + "/accesslist", operation="get_access_list")
     def get_access_list(self, request: Request, region: str, tenant: str, lb_id: str) -> Response:
         """``{"accessList": [{"address", "id", "type"}]}``."""
-        items = self.balancers.access_list(self._ref(region, tenant, lb_id))
+        items = self.balancers.access_lists.items(self._ref(region, tenant, lb_id))
         return json_response({"accessList": [documents.access_item(item) for item in items]})
 
     @route(ONE + "/accesslist", methods=("POST",), operation="add_access_list")
@@ -832,7 +656,7 @@ class CLBService(RoutedService):
         ref = self._ref(region, tenant, lb_id)
         self.balancers.mutable(ref)
         specs = schema.access_items(self._body(request))
-        self.balancers.add_access_items(ref, specs, _transition(request))
+        self.balancers.access_lists.add(ref, specs, _transition(request))
         return _accepted()
 
     @route(ONE + "/accesslist", methods=("DELETE",), operation="delete_access_list")
@@ -843,7 +667,7 @@ class CLBService(RoutedService):
         ref = self._ref(region, tenant, lb_id)
         raw = request.args.getlist("id")
         ids = schema.parse_ids(raw, "Network item") if raw else None
-        self.balancers.delete_access_items(ref, ids, _transition(request))
+        self.balancers.access_lists.delete_many(ref, ids, _transition(request))
         return _accepted()
 
     @route(ONE + "/accesslist/<item_id>", methods=("DELETE",), operation="delete_access_item")
@@ -853,44 +677,44 @@ class CLBService(RoutedService):
         """One network item: 202."""
         ref = self._ref(region, tenant, lb_id)
         number = self._item_id(item_id, "Network item")
-        self.balancers.delete_access_item(ref, number, _transition(request))
+        self.balancers.access_lists.delete(ref, number, _transition(request))
         return _accepted()
 
     # -- metadata of load balancers and nodes ------------------------------------------
 
     def _list_metadata(self, ref: model.Ref, node_id: int | None) -> Response:
-        items = self.balancers.metadata(ref, node_id)
+        items = self.balancers.metadata.items(ref, node_id)
         return json_response({"metadata": [documents.metadata_item(item) for item in items]})
 
     def _add_metadata(self, request: Request, ref: model.Ref, node_id: int | None) -> Response:
         self.balancers.mutable(ref)
         items = schema.metadata_items(self._body(request))
-        added = self.balancers.add_metadata(ref, items, _transition(request), node_id)
+        added = self.balancers.metadata.add(ref, items, _transition(request), node_id)
         return json_response({"metadata": [documents.metadata_item(item) for item in added]})
 
     def _delete_metadata(self, request: Request, ref: model.Ref, node_id: int | None) -> Response:
         ids = self._ids(request, "Metadata")
-        self.balancers.delete_metadata(ref, ids, _transition(request), node_id)
+        self.balancers.metadata.delete_many(ref, ids, _transition(request), node_id)
         return _ok()
 
     def _get_metadata_item(self, ref: model.Ref, raw: str, node_id: int | None) -> Response:
-        item = self.balancers.metadata_item(ref, self._item_id(raw, "Metadata item"), node_id)
+        item = self.balancers.metadata.item(ref, self._item_id(raw, "Metadata item"), node_id)
         return json_response({"meta": documents.metadata_item(item)})
 
     def _update_metadata_item(
         self, request: Request, ref: model.Ref, raw: str, node_id: int | None
     ) -> Response:
         self.balancers.mutable(ref)
-        item = self.balancers.metadata_item(ref, self._item_id(raw, "Metadata item"), node_id)
+        item = self.balancers.metadata.item(ref, self._item_id(raw, "Metadata item"), node_id)
         value = schema.metadata_value(self._body(request), item.key)
-        self.balancers.update_metadata_item(ref, item.id, value, _transition(request), node_id)
+        self.balancers.metadata.update(ref, item.id, value, _transition(request), node_id)
         return _ok()
 
     def _delete_metadata_item(
         self, request: Request, ref: model.Ref, raw: str, node_id: int | None
     ) -> Response:
         item_id = self._item_id(raw, "Metadata item")
-        self.balancers.delete_metadata_item(ref, item_id, _transition(request), node_id)
+        self.balancers.metadata.delete(ref, item_id, _transition(request), node_id)
         return _ok()
 
     @route(ONE + "/metadata", operation="list_metadata")
@@ -976,70 +800,6 @@ class CLBService(RoutedService):
         """200."""
         ref = self._ref(region, tenant, lb_id)
         return self._delete_metadata_item(request, ref, meta_id, self._node_id(ref, node_id))
-
-    # -- control plane (Mimic's, for tests; not in the catalog) ------------------------
-
-    @route(
-        CONTROL + "/loadbalancer/<lb_id>/attributes",
-        methods=("PATCH",),
-        operation="control_set_status",
-        auth=False,
-    )
-    @route(
-        CONTROL + "/loadbalancers/<lb_id>/attributes",
-        methods=("PATCH",),
-        operation="control_set_status",
-        auth=False,
-    )
-    def control_set_status(
-        self, request: Request, region: str, tenant: str, lb_id: str
-    ) -> Response:
-        """``{"status": "ACTIVE" | "ERROR" | "PENDING_UPDATE" | "PENDING_DELETE"}`` (optional
-        ``"seconds"``: how long it lasts): 204."""
-        number = schema.parse_id(lb_id)
-        if number is None:
-            raise model.NotFound(f"Tenant {tenant} doesn't own load balancer {shown(lb_id, 20)}")
-        body = self._body(request)
-        if not isinstance(body, dict):
-            raise model.BadRequest(_INVALID_JSON)
-        if set(body) - {"status", "seconds"} or "status" not in body:
-            raise model.BadRequest("Attempt to alter a bad attribute")
-        status = body["status"]
-        seconds = _finite_seconds(body.get("seconds"))
-        if not isinstance(status, str):
-            status = shown(status)
-        self.balancers.set_status(
-            number,
-            status,
-            tenant_id=tenant,
-            region=region,
-            seconds=seconds,
-        )
-        return json_response(None, 204)
-
-    @route(
-        CONTROL + "/loadbalancers/<lb_id>/nodes/<node_id>/status",
-        methods=("PUT",),
-        operation="control_set_node_status",
-        auth=False,
-    )
-    def control_set_node_status(
-        self, request: Request, region: str, tenant: str, lb_id: str, node_id: str
-    ) -> Response:
-        """``{"status": "ONLINE" | "OFFLINE"}``: 200."""
-        number, node = schema.parse_id(lb_id), schema.parse_id(node_id)
-        if number is None:
-            raise model.NotFound(f"Tenant {tenant} doesn't own load balancer {shown(lb_id, 20)}")
-        if node is None:
-            raise model.NotFound(
-                f"Load balancer {number} on tenant {tenant} does not have node {shown(node_id, 20)}"
-            )
-        body = self._body(request)
-        status = body.get("status") if isinstance(body, dict) else None
-        if not isinstance(status, str):
-            status = ""
-        self.balancers.set_node_status(number, node, status, tenant_id=tenant, region=region)
-        return _ok()
 
 
 def _python_id(value: int | str) -> int:

@@ -17,14 +17,10 @@ from pytest_mimic.clock import isoformat_z
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from pytest_mimic.services.clb.model import (
-        AccessItem,
-        FeedEntry,
-        LoadBalancer,
-        MetadataItem,
-        Node,
-        VirtualIp,
-    )
+    from pytest_mimic.services.clb.access_list import AccessItem
+    from pytest_mimic.services.clb.metadata import MetadataItem
+    from pytest_mimic.services.clb.model import LoadBalancer, VirtualIp
+    from pytest_mimic.services.clb.nodes import FeedEntry, Node
 
 __all__ = [
     "access_item",

@@ -1,14 +1,15 @@
-"""The state of a fake Cloud Load Balancers service: load balancers, their nodes, virtual IPs,
-settings, access lists and metadata, per tenant per region.
+"""The state of a fake Cloud Load Balancers service: load balancers, their virtual IPs and
+settings, per tenant per region; their nodes (``nodes``), access lists (``access_list``) and
+metadata (``metadata``) are parts of ``LoadBalancers`` in modules of their own.
 
 Plain Python, no HTTP. A load balancer's status comes from its ``Timeline`` when it is read,
 so BUILD turns ACTIVE, PENDING_UPDATE turns back to ACTIVE and PENDING_DELETE turns DELETED
 without any timer; a DELETED load balancer disappears (404) once its retention has passed.
 Every change checks the status first, as the real service does: anything but ACTIVE is
-immutable. One lock guards every read and write.
+immutable. One lock guards every read and write, the parts' too.
 
-Errors are ``CLBError`` subclasses carrying the real service's messages; the HTTP layer maps
-each class to a status code and body shape.
+Errors are the ``errors`` module's ``CLBError`` subclasses (``ServiceError``s with their
+status and fault), carrying the real service's messages.
 """
 
 from __future__ import annotations
@@ -16,13 +17,34 @@ from __future__ import annotations
 import heapq
 import ipaddress
 import itertools
-import socket
 import threading
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.services.clb import data, settings
+from pytest_mimic.services.clb.access_list import AccessItem, AccessLists, AccessSpec
+from pytest_mimic.services.clb.errors import (
+    DELETED_IMMUTABLE,
+    BadRequest,
+    CLBError,
+    Gone,
+    Immutable,
+    NotFound,
+    OverLimit,
+    Unprocessable,
+    ValidationFailed,
+)
+from pytest_mimic.services.clb.metadata import Metadata, MetadataItem, check_keys
+from pytest_mimic.services.clb.nodes import (
+    MAX_FEED_ENTRIES,
+    FeedEntry,
+    Node,
+    Nodes,
+    NodeSpec,
+    address_key,
+    canonical_address,
+    check_duplicates,
+)
 from pytest_mimic.services.lifecycle import Timeline
 from pytest_mimic.services.ordered import OrderedIndex, Page, paginate
 
@@ -56,77 +78,14 @@ __all__ = [
     "VipSpec",
     "VirtualIp",
     "address_key",
+    "canonical_address",
 ]
-
-#: Entries kept in one node's Atom feed (the oldest go first): memory stays bounded however
-#: often a node changes.
-MAX_FEED_ENTRIES = 100
 
 _NOT_FOUND = "Load balancer not found"
 _GONE = "The loadbalancer is marked as deleted."
-_DELETED_IMMUTABLE = "The load balancer is deleted and considered immutable."
-
-
-# -- errors ----------------------------------------------------------------------------
-
-
-class CLBError(Exception):
-    """A request the real service refuses; ``message`` is what it says."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class BadRequest(CLBError):
-    """A malformed request (400, flat body)."""
-
-
-class ValidationFailed(CLBError):
-    """A request whose content breaks a rule (400, ``validationErrors`` body)."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__("Validation Failure")
-        self.messages = list(messages)
-
-
-class NotFound(CLBError):
-    """No such load balancer, node, metadata item or network item (404)."""
-
-
-class Gone(CLBError):
-    """The load balancer is DELETED: its parts cannot be read any more (410)."""
-
-
-class OverLimit(CLBError):
-    """An account limit (nodes, metadata, access list) would be passed (413)."""
-
-
-class Immutable(CLBError):
-    """The load balancer's status forbids changes now (422 ``immutableEntity``)."""
-
-
-class Unprocessable(CLBError):
-    """A well-formed request the service cannot carry out (422), e.g. duplicate nodes."""
 
 
 # -- what requests ask for (built by the HTTP layer) -----------------------------------
-
-
-def canonical_address(text: str) -> str | None:
-    """The canonical text of an IPv4 or IPv6 address (``0::1`` -> ``::1``), or ``None`` if
-    ``text`` is not one. The C parser, not ``ipaddress``: it runs on every node change."""
-    for family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            return socket.inet_ntop(family, socket.inet_pton(family, text))
-        except (OSError, ValueError):  # ValueError: NUL or non-ASCII characters
-            continue
-    return None
-
-
-def address_key(address: str) -> str:
-    """What two node addresses are compared by: the canonical address, or the text."""
-    return canonical_address(address) or address
 
 
 @dataclass(frozen=True)
@@ -139,36 +98,12 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class NodeSpec:
-    """A node to add, already validated."""
-
-    address: str
-    port: int
-    condition: str = "ENABLED"
-    type: str = "PRIMARY"
-    weight: int = 1
-    #: Address and port: two nodes with the same key are duplicates.
-    key: tuple[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key", (address_key(self.address), self.port))
-
-
-@dataclass(frozen=True)
 class VipSpec:
     """A virtual IP to create (``type``, optional ``ip_version``) or to share (``shared_id``)."""
 
     type: str = "PUBLIC"
     ip_version: str | None = None
     shared_id: int | None = None
-
-
-@dataclass(frozen=True)
-class AccessSpec:
-    """One network item of an access list."""
-
-    address: str
-    type: str
 
 
 @dataclass(frozen=True)
@@ -213,49 +148,6 @@ class LoadBalancerQuery:
 
 
 # -- state -----------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class MetadataItem:
-    """One ``{"id", "key", "value"}`` of a load balancer's or node's metadata."""
-
-    id: int
-    key: str
-    value: str
-
-
-@dataclass(eq=False)
-class AccessItem:
-    """One network item of an access list."""
-
-    id: int
-    address: str
-    type: str
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """One event of a node's Atom feed."""
-
-    at: float
-    summary: str
-
-
-@dataclass(eq=False)
-class Node:
-    """One back-end node of a load balancer."""
-
-    id: int
-    address: str
-    port: int
-    condition: str
-    type: str
-    weight: int
-    status: str
-    #: Address and port, canonical (see ``NodeSpec.key``).
-    key: tuple[str, int]
-    metadata: dict[int, MetadataItem] = field(default_factory=dict)
-    feed: deque[FeedEntry] = field(default_factory=lambda: deque(maxlen=MAX_FEED_ENTRIES))
 
 
 @dataclass(eq=False)
@@ -328,6 +220,10 @@ class LoadBalancers:
 
     Ids (load balancers, nodes, virtual IPs, metadata and network items) come from counters
     of the whole cloud: unique in every region and never reused until the next reset.
+
+    ``nodes``, ``access_lists`` and ``metadata`` act on those parts of the load balancers;
+    they use this class's lock, lookups (``_live``, ``_readable``, ``_mutable``,
+    ``_controlled``), ``_changed`` and id counters, which are private to the package.
     """
 
     def __init__(self, now: Callable[[], float], config: Callable[[], CloudConfig]) -> None:
@@ -338,6 +234,12 @@ class LoadBalancers:
         self._by_id: dict[int, LoadBalancer] = {}
         self._gone: list[tuple[float, int]] = []
         self._reset_counters()
+        #: Nodes of every load balancer: add, change, remove, feed, status.
+        self.nodes = Nodes(self)
+        #: Access lists of every load balancer.
+        self.access_lists = AccessLists(self)
+        #: Metadata of every load balancer and node.
+        self.metadata = Metadata(self)
 
     def _reset_counters(self) -> None:
         self._lb_ids = itertools.count(1)
@@ -409,7 +311,7 @@ class LoadBalancers:
         if status == "ACTIVE":
             return lb
         if status == "DELETED":
-            raise Immutable(_DELETED_IMMUTABLE)
+            raise Immutable(DELETED_IMMUTABLE)
         raise Immutable(
             f"Load Balancer '{lb.id}' has a status of '{status}' and is considered immutable."
         )
@@ -520,10 +422,10 @@ class LoadBalancers:
         """A new load balancer in BUILD (for ``build_seconds`` or the configured time)."""
         if len(spec.nodes) > data.MAX_NODES:
             raise OverLimit(f"Nodes must not exceed {data.MAX_NODES} per load balancer.")
-        _check_duplicates({}, spec.nodes)
+        check_duplicates({}, spec.nodes)
         if len(spec.metadata) > data.MAX_METADATA:
             raise OverLimit(f"Metadata must not exceed {data.MAX_METADATA} per load balancer.")
-        _check_metadata_keys((), [key for key, _value in spec.metadata])
+        check_keys((), [key for key, _value in spec.metadata])
         if len(spec.access_list) > data.MAX_ACCESS_ITEMS:
             raise OverLimit(f"Access list must not exceed {data.MAX_ACCESS_ITEMS} items.")
         with self._lock:
@@ -556,12 +458,12 @@ class LoadBalancers:
             for vip in vips:
                 vip.users.add(lb_id)
             for node_spec in spec.nodes:
-                self._new_node(lb, node_spec, now, feed=False)
+                self.nodes.new(lb, node_spec, now, feed=False)
             for key, value in spec.metadata:
-                item = MetadataItem(next(self._item_ids), key, value)
+                item = self.metadata.new(key, value)
                 lb.metadata[item.id] = item
             for access in spec.access_list:
-                entry = AccessItem(next(self._item_ids), access.address, access.type)
+                entry = self.access_lists.new(access)
                 lb.access_list[entry.id] = entry
             account.load_balancers.add(str(lb_id), lb, key=float(lb_id))
             self._by_id[lb_id] = lb
@@ -687,124 +589,6 @@ class LoadBalancers:
         lb.gone_at = deleted_at + config.value(settings.DELETED_RETENTION)
         heapq.heappush(self._gone, (lb.gone_at, lb.id))
 
-    # -- nodes ---------------------------------------------------------------------------
-
-    def _new_node(self, lb: LoadBalancer, spec: NodeSpec, now: float, *, feed: bool) -> Node:
-        status = "OFFLINE" if "healthMonitor" in lb.settings else "ONLINE"
-        node = Node(
-            next(self._node_ids),
-            spec.address,
-            spec.port,
-            spec.condition,
-            spec.type,
-            spec.weight,
-            status,
-            spec.key,
-        )
-        lb.nodes[node.id] = node
-        lb.node_keys[node.key] = node.id
-        if feed:
-            node.feed.append(
-                FeedEntry(
-                    now,
-                    f"Node successfully created with address: '{node.address}', port: "
-                    f"'{node.port}', condition: '{node.condition}', weight: '{node.weight}'",
-                )
-            )
-        return node
-
-    def _node(self, lb: LoadBalancer, node_id: int) -> Node:
-        node = lb.nodes.get(node_id)
-        if node is None:
-            raise NotFound(f"Node with id #{node_id} not found for loadbalancer #{lb.id}")
-        return node
-
-    def nodes(self, ref: Ref) -> list[Node]:
-        """The load balancer's nodes (``Gone`` once DELETED)."""
-        with self._lock:
-            return list(self._readable(ref, self._now()).nodes.values())
-
-    def node(self, ref: Ref, node_id: int) -> Node:
-        """One node, or ``NotFound`` with the real message."""
-        with self._lock:
-            return self._node(self._readable(ref, self._now()), node_id)
-
-    def add_nodes(self, ref: Ref, specs: Sequence[NodeSpec], transition: Transition) -> list[Node]:
-        """Add nodes: 422 for a duplicate address and port, 413 past 25 nodes."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            _check_duplicates(lb.node_keys, specs)
-            if len(lb.nodes) + len(specs) > data.MAX_NODES:
-                raise OverLimit(f"Nodes must not exceed {data.MAX_NODES} per load balancer.")
-            added = [self._new_node(lb, spec, now, feed=True) for spec in specs]
-            self._changed(lb, now, transition)
-            return added
-
-    def update_node(
-        self, ref: Ref, node_id: int, changes: Mapping[str, Any], transition: Transition
-    ) -> Node:
-        """Change a node's ``condition``, ``type`` or ``weight``."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            node = self._node(lb, node_id)
-            for name, value in changes.items():
-                setattr(node, name, value)
-            node.feed.append(
-                FeedEntry(
-                    now,
-                    f"Node successfully updated with address: '{node.address}', port: "
-                    f"'{node.port}', weight: '{node.weight}', condition: '{node.condition}'",
-                )
-            )
-            self._changed(lb, now, transition)
-            return node
-
-    def delete_node(self, ref: Ref, node_id: int, transition: Transition) -> None:
-        """Remove one node."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            self._remove_node(lb, self._node(lb, node_id))
-            self._changed(lb, now, transition)
-
-    def delete_nodes(self, ref: Ref, node_ids: Iterable[int], transition: Transition) -> None:
-        """Remove up to 10 nodes at once: all or none."""
-        wanted = sorted(set(node_ids))
-        with self._lock:
-            now = self._now()
-            lb = self._live(ref, now)
-            status = lb.status_at(now)
-            if status == "DELETED":
-                raise Immutable(_DELETED_IMMUTABLE)
-            if status != "ACTIVE":
-                raise Unprocessable("LoadBalancer is not ACTIVE")
-            strangers = [node_id for node_id in wanted if node_id not in lb.nodes]
-            if strangers:
-                listed = ",".join(str(i) for i in strangers)
-                raise ValidationFailed(f"Node ids {listed} are not a part of your loadbalancer")
-            if len(wanted) > data.BATCH_DELETE_LIMIT:
-                raise ValidationFailed(
-                    f"Request to delete {len(wanted)} nodes exceeds the account limit "
-                    f"BATCH_DELETE_LIMIT of {data.BATCH_DELETE_LIMIT} please attempt to delete "
-                    f"fewer then {data.BATCH_DELETE_LIMIT} nodes"
-                )
-            for node_id in wanted:
-                self._remove_node(lb, lb.nodes[node_id])
-            self._changed(lb, now, transition)
-
-    @staticmethod
-    def _remove_node(lb: LoadBalancer, node: Node) -> None:
-        del lb.nodes[node.id]
-        lb.node_keys.pop(node.key, None)
-
-    def node_feed(self, ref: Ref, node_id: int) -> list[FeedEntry]:
-        """The node's feed, newest event first."""
-        with self._lock:
-            node = self._node(self._readable(ref, self._now()), node_id)
-            return list(reversed(node.feed))
-
     # -- settings ------------------------------------------------------------------------
 
     def setting(self, ref: Ref, name: str) -> Any:
@@ -831,161 +615,6 @@ class LoadBalancers:
                 lb.settings.pop(name, None)
             else:
                 lb.settings[name] = value
-            self._changed(lb, now, transition)
-
-    # -- access list ---------------------------------------------------------------------
-
-    def access_list(self, ref: Ref) -> list[AccessItem]:
-        """The network items, oldest first."""
-        with self._lock:
-            return list(self._readable(ref, self._now()).access_list.values())
-
-    def add_access_items(
-        self, ref: Ref, specs: Sequence[AccessSpec], transition: Transition
-    ) -> list[AccessItem]:
-        """Add network items; an address already listed is a 400, past 100 items a 413."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            seen = {address_key(item.address) for item in lb.access_list.values()}
-            for spec in specs:
-                key = address_key(spec.address)
-                if key in seen:
-                    raise ValidationFailed(f"Duplicate network item address: {spec.address}")
-                seen.add(key)
-            if len(lb.access_list) + len(specs) > data.MAX_ACCESS_ITEMS:
-                raise OverLimit(f"Access list must not exceed {data.MAX_ACCESS_ITEMS} items.")
-            added = []
-            for spec in specs:
-                item = AccessItem(next(self._item_ids), spec.address, spec.type)
-                lb.access_list[item.id] = item
-                added.append(item)
-            self._changed(lb, now, transition)
-            return added
-
-    def delete_access_items(
-        self, ref: Ref, item_ids: Iterable[int] | None, transition: Transition
-    ) -> None:
-        """Remove the named network items (all or none), or the whole list when ``None``."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            if item_ids is None:
-                lb.access_list.clear()
-            else:
-                wanted = sorted(set(item_ids))
-                strangers = [i for i in wanted if i not in lb.access_list]
-                if strangers:
-                    listed = ",".join(str(i) for i in strangers)
-                    raise ValidationFailed(
-                        f"Network item ids {listed} are not a part of your access list"
-                    )
-                for item_id in wanted:
-                    del lb.access_list[item_id]
-            self._changed(lb, now, transition)
-
-    def delete_access_item(self, ref: Ref, item_id: int, transition: Transition) -> None:
-        """Remove one network item, or ``NotFound``."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            if lb.access_list.pop(item_id, None) is None:
-                raise NotFound("Network item not found")
-            self._changed(lb, now, transition)
-
-    # -- metadata (of a load balancer, or of one of its nodes) ---------------------------
-
-    def _metadata_of(self, lb: LoadBalancer, node_id: int | None) -> dict[int, MetadataItem]:
-        return lb.metadata if node_id is None else self._node(lb, node_id).metadata
-
-    def metadata(self, ref: Ref, node_id: int | None = None) -> list[MetadataItem]:
-        """The metadata items, oldest first."""
-        with self._lock:
-            lb = self._readable(ref, self._now())
-            return list(self._metadata_of(lb, node_id).values())
-
-    def metadata_item(self, ref: Ref, item_id: int, node_id: int | None = None) -> MetadataItem:
-        """One metadata item, or ``NotFound``."""
-        with self._lock:
-            lb = self._readable(ref, self._now())
-            item = self._metadata_of(lb, node_id).get(item_id)
-            if item is None:
-                raise NotFound("Metadata item not found")
-            return item
-
-    def add_metadata(
-        self,
-        ref: Ref,
-        items: Sequence[tuple[str, str]],
-        transition: Transition,
-        node_id: int | None = None,
-    ) -> list[MetadataItem]:
-        """Add items: a key already there is a 400, past 25 items a 413."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            container = self._metadata_of(lb, node_id)
-            existing = [item.key for item in container.values()]
-            _check_metadata_keys(existing, [key for key, _value in items])
-            if len(container) + len(items) > data.MAX_METADATA:
-                owner = "load balancer" if node_id is None else "node"
-                raise OverLimit(f"Metadata must not exceed {data.MAX_METADATA} per {owner}.")
-            added = []
-            for key, value in items:
-                item = MetadataItem(next(self._item_ids), key, value)
-                container[item.id] = item
-                added.append(item)
-            self._changed(lb, now, transition)
-            return added
-
-    def update_metadata_item(
-        self,
-        ref: Ref,
-        item_id: int,
-        value: str,
-        transition: Transition,
-        node_id: int | None = None,
-    ) -> None:
-        """Change one item's value."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            item = self._metadata_of(lb, node_id).get(item_id)
-            if item is None:
-                raise NotFound("Metadata item not found")
-            item.value = value
-            self._changed(lb, now, transition)
-
-    def delete_metadata(
-        self,
-        ref: Ref,
-        item_ids: Iterable[int],
-        transition: Transition,
-        node_id: int | None = None,
-    ) -> None:
-        """Remove the named items: all or none."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            container = self._metadata_of(lb, node_id)
-            wanted = sorted(set(item_ids))
-            strangers = [i for i in wanted if i not in container]
-            if strangers:
-                listed = ",".join(str(i) for i in strangers)
-                raise ValidationFailed(f"Metadata ids {listed} are not a part of your metadata")
-            for item_id in wanted:
-                del container[item_id]
-            self._changed(lb, now, transition)
-
-    def delete_metadata_item(
-        self, ref: Ref, item_id: int, transition: Transition, node_id: int | None = None
-    ) -> None:
-        """Remove one item, or ``NotFound``."""
-        with self._lock:
-            now = self._now()
-            lb = self._mutable(ref, now)
-            if self._metadata_of(lb, node_id).pop(item_id, None) is None:
-                raise NotFound("Metadata item not found")
             self._changed(lb, now, transition)
 
     # -- control plane -------------------------------------------------------------------
@@ -1029,44 +658,3 @@ class LoadBalancers:
             lb.timeline = Timeline.starting(now, status)
             if seconds is not None and status != "ACTIVE":
                 lb.timeline.set(now + max(seconds, 0.0), "ACTIVE")
-
-    def set_node_status(
-        self,
-        lb_id: int,
-        node_id: int,
-        status: str,
-        *,
-        tenant_id: str | None = None,
-        region: str | None = None,
-    ) -> None:
-        """Force a node's ``status`` (``ONLINE`` or ``OFFLINE``), as a health monitor would."""
-        if status not in data.NODE_STATUSES:
-            raise BadRequest("status key not found or it must have ONLINE or OFFLINE value")
-        with self._lock:
-            lb = self._controlled(lb_id, tenant_id, region)
-            node = lb.nodes.get(node_id)
-            if node is None:
-                raise NotFound(
-                    f"Load balancer {lb_id} on tenant {lb.tenant_id} does not have node {node_id}"
-                )
-            node.status = status
-
-
-def _check_duplicates(existing: Mapping[tuple[str, int], int], specs: Iterable[NodeSpec]) -> None:
-    """422 when a node repeats an existing address and port, or another node of the request."""
-    seen: set[tuple[str, int]] = set()
-    for spec in specs:
-        key = spec.key
-        if key in existing or key in seen:
-            raise Unprocessable(
-                "Duplicate nodes detected. One or more nodes already configured on load balancer."
-            )
-        seen.add(key)
-
-
-def _check_metadata_keys(existing: Iterable[str], keys: Iterable[str]) -> None:
-    seen = set(existing)
-    for key in keys:
-        if key in seen:
-            raise ValidationFailed(f"Duplicate metadata key: {key}")
-        seen.add(key)

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.faults import Action, Behave, FaultRule, Respond
-from pytest_mimic.services.values import PresetError, parse_seconds
+from pytest_mimic.parsing import parse_seconds
 
 if TYPE_CHECKING:
     from pytest_mimic.services.base import Operation
@@ -48,7 +48,7 @@ PRESETS: Mapping[str, Any] = {
 
 
 def preset_seconds(value: Any, key: str) -> float:
-    """A preset's duration: a number or numeric text, 10 when empty; ``PresetError`` else."""
+    """A preset's duration: a number or numeric text, 10 when empty; ``ValueError`` else."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return DEFAULT_SECONDS
     return parse_seconds(value, key)
@@ -66,7 +66,7 @@ def _timed(key: str, behaviour: str) -> Any:
             return None
         try:
             seconds = preset_seconds(metadata[key], key)
-        except PresetError as error:
+        except ValueError as error:
             return Respond(400, str(error))
         return Behave(behaviour, {"duration": seconds})
 
@@ -89,7 +89,7 @@ def _bulk_pending_delete(operation: Operation) -> Action | None:
                 durations[lb_id] = preset_seconds(
                     metadata["lb_pending_delete"], "lb_pending_delete"
                 )
-            except PresetError as error:
+            except ValueError as error:
                 return Respond(400, str(error))
     return Behave("pending_delete", {"by_id": durations}) if durations else None
 

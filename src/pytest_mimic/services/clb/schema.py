@@ -1,7 +1,7 @@
 """What a Cloud Load Balancers request body may say, checked into the model's specs.
 
 Each function takes parsed JSON and returns validated values, or raises the model's
-``ValidationFailed`` (the real service's ``validationErrors`` body) naming the field. A
+``errors.ValidationFailed`` (the real service's ``validationErrors`` body) naming the field. A
 client's bad input is always one of those, never an exception of another kind.
 
 Two client habits shape the rules: ``null`` for an optional field means "absent" (pyrax
@@ -14,16 +14,12 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
+from pytest_mimic.parsing import shown
 from pytest_mimic.services.clb import data
-from pytest_mimic.services.clb.model import (
-    AccessSpec,
-    LoadBalancerSpec,
-    NodeSpec,
-    ValidationFailed,
-    VipSpec,
-    canonical_address,
-)
-from pytest_mimic.services.values import shown
+from pytest_mimic.services.clb.access_list import AccessSpec
+from pytest_mimic.services.clb.errors import ValidationFailed
+from pytest_mimic.services.clb.model import LoadBalancerSpec, VipSpec
+from pytest_mimic.services.clb.nodes import NodeSpec, canonical_address
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
