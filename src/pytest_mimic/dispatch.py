@@ -308,11 +308,14 @@ class Dispatcher:
             operation = Operation(service.name, "unknown")
             response = self._crash(service, request, path, body)
             return self._finish(operation, request, path, response, started, generation)
+        override: Respond | None = None
         if (
             _OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ
         ) and service.next_request_headers:
-            problem = self._override(service, request, operation)
-            if problem is not None:
+            try:
+                override = override_action(request.headers.get)
+            except ValueError as error:
+                problem = service.error_response(400, str(error), request=request)
                 return self._finish(operation, request, path, problem, started, generation)
 
         with self.lock:
@@ -323,6 +326,9 @@ class Dispatcher:
             except Exception:
                 response = self._crash(service, request, path, body)
                 return self._finish(operation, request, path, response, started, generation)
+            if override is not None:
+                # After this request's own match: it is answered normally, the next one not.
+                self._faults.override_next(override_rule(service.name, operation.name, override))
         injected = self._apply(decision, service, request, operation, path, started, generation)
         if injected is not None:
             response = injected
@@ -338,20 +344,6 @@ class Dispatcher:
                 except Exception:
                     response = self._crash(service, request, path, body)
         return self._finish(operation, request, path, response, started, generation, decision)
-
-    def _override(
-        self, service: Service, request: Request, operation: Operation
-    ) -> Response | None:
-        """A request carrying ``X-Mimic-Next-*`` headers is answered as usual; the next request
-        to its operation gets the response they describe. A bad header is a 400 at once.
-        """
-        try:
-            action = override_action(request.headers.get)
-        except ValueError as error:
-            return service.error_response(400, str(error), request=request)
-        if action is not None:
-            self._faults.override_next(override_rule(service.name, operation.name, action))
-        return None
 
     def _apply(
         self,
