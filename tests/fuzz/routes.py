@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: only (any method, hostile paths, queries, headers and bodies, their operation names as
 #: values); any other such service fails ``test_every_service_is_fuzzed`` until listed here.
 WITHOUT_ROUTE_TABLE: dict[str, str] = {
+    "servers": "the how-to's own service (tests/examples/services): an app of the user's, "
+    "whose routes live in the file, not in a Werkzeug table of ours",
     "sqs": "the AWS protocols pick an operation by the Action parameter or the X-Amz-Target "
     "header, not by path; no table lists them with their parameters yet",
 }

@@ -36,6 +36,8 @@ made for it, the answer and the journal line; ``long`` also prints a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 from hypothesis import given
@@ -43,6 +45,7 @@ from hypothesis import strategies as st
 
 from pytest_mimic.cloud import MimicCloud, MimicServerError
 from pytest_mimic.services.base import RoutedService
+from pytest_mimic.user_services import attach_folder
 from tests.fuzz.exchange import send
 from tests.fuzz.known import LIVE, OTHER, Known
 from tests.fuzz.oracle import judge
@@ -53,9 +56,17 @@ from tests.fuzz.strategies import RequestStrategies, writes_body
 from tests.fuzz.tally import TALLY, Tally
 from tests.fuzz.world import TIMEOUT, World, has_recipe
 
+
+def _cloud_like_the_sessions() -> MimicCloud:
+    """Every installed service and the users' own from the project's services folder."""
+    cloud = MimicCloud()
+    attach_folder(cloud, Path(__file__).parent.parent / "examples" / "services")
+    return cloud
+
+
 #: Built like the session's cloud (every installed service) but never started: only its
 #: services' route tables are read, at collection.
-_SERVICES = MimicCloud().services
+_SERVICES = _cloud_like_the_sessions().services
 ROUTES = all_routes(_SERVICES)
 STRATEGIES = RequestStrategies(ROUTES)
 TARGETS = [route for service in ROUTES.values() for route in service.routes]
