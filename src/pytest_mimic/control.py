@@ -158,9 +158,30 @@ class ControlService(RoutedService):
 
     def handle(self, request: Request, operation: Operation) -> Response:
         mount = self._mount(request)
-        if mount is None:
-            return super().handle(request, operation)
-        return mount.handle(request, operation)
+        if mount is not None:
+            return mount.handle(request, operation)
+        if operation.name == "unknown":
+            problem = self._unknown_mount(request.environ.get("PATH_INFO", ""))
+            if problem is not None:
+                return self.render(problem, request)
+        return super().handle(request, operation)
+
+    def _unknown_mount(self, path: str) -> ServiceError | None:
+        """A 404 naming the services with control routes, for ``/v1.1/<misspelt>/...``."""
+        if not path.startswith("/v1.1/") or path.count("/") < 3:
+            return None
+        name = path[6:].split("/", 1)[0]
+        own = {
+            rule.rule.split("/")[2] for rule in self._url_map.iter_rules() if "v1.1" in rule.rule
+        }
+        if name in own:
+            return None
+        mounted = [s.name for s in self.cloud.services if s.control is not None]
+        return ServiceError(
+            404,
+            f"no control routes for a service named {name!r}{suggest(name, mounted)}; "
+            f"services with control routes: {', '.join(mounted) or '(none)'}",
+        )
 
     def operation_names(self) -> frozenset[str]:
         names = set(super().operation_names())

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+    from werkzeug.wrappers import Request, Response
+
+    from pytest_mimic.cloud import MimicCloud
+    from pytest_mimic.services.base import CatalogEntry
 
 
 def let_responses_pass(url: str) -> None:
@@ -21,3 +29,28 @@ def let_responses_pass(url: str) -> None:
         return
     if url not in responses.mock.passthru_prefixes:
         responses.add_passthru(url)
+
+
+def journal_httpserver(cloud: MimicCloud, httpserver: HTTPServer, entry: CatalogEntry) -> None:
+    """Every request a pytest-httpserver stub serves joins the cloud's journal, as the
+    operation ``external.<catalog name>``; undone with the cloud's other test patches.
+    """
+    serve = httpserver.dispatch
+    if getattr(serve, "_mimic_journaled", False):
+        return
+
+    def dispatch(request: Request) -> Response:
+        response = serve(request)
+        cloud.record_external(
+            entry,
+            request.method,
+            request.path,
+            request.query_string.decode("latin-1"),
+            response.status_code,
+            request.get_data(cache=True),
+            response.get_data(),
+        )
+        return response
+
+    dispatch._mimic_journaled = True  # type: ignore[attr-defined]
+    cloud.patch_attribute(httpserver, "dispatch", dispatch)

@@ -24,6 +24,7 @@ from pytest_mimic.clock import TimeTravel
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig, default_schema
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
+from pytest_mimic.interop import journal_httpserver
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.registry import installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
 
     from pytest_httpserver import HTTPServer
-    from werkzeug.wrappers import Request, Response
-
-    from pytest_mimic.services.base import CatalogEntry
 
     StubFactory = Callable[..., HTTPServer]
 
@@ -390,33 +388,10 @@ def mimic_stub(mimic_cloud: MimicCloud, httpserver: HTTPServer) -> StubFactory:
 
     def stub(type: str, name: str, path: str = "/") -> HTTPServer:
         entry = mimic_cloud.add_catalog_service(type, name, httpserver.url_for(path))
-        _journal_stub(mimic_cloud, httpserver, entry)
+        journal_httpserver(mimic_cloud, httpserver, entry)
         return httpserver
 
     return stub
-
-
-def _journal_stub(cloud: MimicCloud, httpserver: HTTPServer, entry: CatalogEntry) -> None:
-    """Every request the stub serves joins the cloud's journal (``external.<name>``)."""
-    serve = httpserver.dispatch
-    if getattr(serve, "_mimic_journaled", False):
-        return
-
-    def dispatch(request: Request) -> Response:
-        response = serve(request)
-        cloud.record_external(
-            entry,
-            request.method,
-            request.path,
-            request.query_string.decode("latin-1"),
-            response.status_code,
-            request.get_data(cache=True),
-            response.get_data(),
-        )
-        return response
-
-    dispatch._mimic_journaled = True  # type: ignore[attr-defined]
-    cloud.patch_attribute(httpserver, "dispatch", dispatch)
 
 
 @pytest.fixture

@@ -407,3 +407,12 @@ def test_the_control_plane_of_a_standalone_server_end_to_end():
         assert http.get(mimic + "/settings").json()["settings"]["server_build_seconds"] == 0
     finally:
         _stop(proc)
+
+
+def test_a_misspelt_service_under_the_control_plane_names_the_valid_ones(mimic_cloud, control):
+    answer = requests.patch(
+        control + "/clbb/ORD/100001/loadbalancers/1/attributes", json={"status": "ERROR"}
+    )
+
+    assert answer.status_code == 404
+    assert "did you mean 'clb'" in answer.json()["itemNotFound"]["message"]

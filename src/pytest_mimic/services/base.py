@@ -295,6 +295,18 @@ class Service(abc.ABC):
         shape depends on the API version reads it); injected faults pass it too.
         """
 
+    def render(self, error: ServiceError, request: Request | None = None) -> Response:
+        """``error`` (from the model or the HTTP layer) as this service answers it: the one
+        way a raised error becomes a response.
+        """
+        return self.error_response(
+            error.status,
+            error.message,
+            fault=error.fault,
+            headers=error.headers,
+            request=request,
+        )
+
     def wsgi_app(self, environ: WSGIEnvironment, start_response: Any) -> Any:
         """The service alone as a WSGI app (no faults, no journal); handy in unit tests."""
         request = Request(environ)
@@ -441,13 +453,7 @@ class RoutedService(Service):
             handler = getattr(self, match.handler)
             return handler(request, **match.arguments)  # type: ignore[no-any-return]
         except ServiceError as error:
-            return self.error_response(
-                error.status,
-                error.message,
-                fault=error.fault,
-                headers=error.headers,
-                request=request,
-            )
+            return self.render(error, request)
 
     #: Message of the 401 answered to a missing or bad token.
     unauthorized_message: ClassVar[str] = "This server could not verify that you are authorized."

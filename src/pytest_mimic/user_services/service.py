@@ -68,7 +68,24 @@ class ServiceParts:
         return lambda context: kind(context, self)
 
 
-class UserService(Service):
+class _JsonErrors(Service):
+    """Own services answer errors as ``{"error": {"message", "code"}}`` (injected faults,
+    503s and the dispatcher's 413s included).
+    """
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
+    ) -> Response:
+        return error_response(status, message, headers=headers)
+
+
+class UserService(_JsonErrors):
     """A user's app mounted at ``/<name>/`` and ``Host: <name>``, listed in the catalog.
 
     Errors, injected faults included, answer ``{"error": {"message": ..., "code": N}}``.
@@ -129,21 +146,10 @@ class UserService(Service):
         try:
             return self.parts.respond(request)
         except ServiceError as error:  # raised through a plain WSGI app
-            return self.error_response(error.status, error.message, headers=error.headers)
-
-    def error_response(
-        self,
-        status: int,
-        message: str,
-        *,
-        fault: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        request: Request | None = None,
-    ) -> Response:
-        return error_response(status, message, headers=headers)
+            return self.render(error, request)
 
 
-class UnavailableService(Service):
+class UnavailableService(_JsonErrors):
     """The stand-in for a service file that cannot load: every request answers 503 with why.
 
     It keeps the name taken, so the other services and the catalog stay as they were, and
@@ -176,17 +182,6 @@ class UnavailableService(Service):
 
     def handle(self, request: Request, operation: Operation) -> Response:
         return self.error_response(503, self.problem)
-
-    def error_response(
-        self,
-        status: int,
-        message: str,
-        *,
-        fault: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        request: Request | None = None,
-    ) -> Response:
-        return error_response(status, message, headers=headers)
 
 
 def _basics(request: Request) -> dict[str, Any]:

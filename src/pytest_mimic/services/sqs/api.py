@@ -353,13 +353,7 @@ class SQSService(Service):
                 return protocol_json.response({"status": "ok"}, call.request_id)
             result = self._handlers[call.action](request, call)
         except ServiceError as error:
-            return self.error_response(
-                error.status,
-                error.message,
-                fault=error.fault,
-                headers=error.headers,
-                request=request,
-            )
+            return self.render(error, request)
         if call.protocol == "json":
             return protocol_json.response(result, call.request_id)
         assert call.spec is not None
