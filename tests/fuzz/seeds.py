@@ -53,6 +53,14 @@ _SERVER = {
     "flavorRef": FLAVOR,
     "metadata": {"fuzz-key": "fuzz-value"},
 }
+_VOLUME = "0b4c8f3e-2a6d-4f1e-9c7b-5d3a1e6f8b20"
+_IMAGE_TO_VOLUME = {
+    "boot_index": 0,
+    "uuid": IMAGE,
+    "source_type": "image",
+    "destination_type": "volume",
+    "volume_size": "10",
+}
 _LOAD_BALANCER = {
     "name": "fuzz-lb",
     "protocol": "HTTP",
@@ -100,6 +108,32 @@ SEEDS: dict[str, tuple[Any, ...]] = {
                 "metadata": {"delete_server_failure": json.dumps({"code": 500, "times": 1})},
             }
         },
+        # booting from block devices: an image copied to a volume (the openstack client's
+        # --block-device), an existing volume, and the legacy mapping of the root device
+        {"server": {**_SERVER, "imageRef": "", "block_device_mapping_v2": [_IMAGE_TO_VOLUME]}},
+        {
+            "server": {
+                "name": "fuzz-volume-server",
+                "flavorRef": FLAVOR,
+                "block_device_mapping_v2": [
+                    {
+                        "boot_index": "0",
+                        "uuid": _VOLUME,
+                        "source_type": "volume",
+                        "destination_type": "volume",
+                        "delete_on_termination": False,
+                    },
+                    {"boot_index": -1, "source_type": "blank", "destination_type": "local"},
+                ],
+            }
+        },
+        {
+            "server": {
+                **_SERVER,
+                "imageRef": "",
+                "block_device_mapping": [{"volume_id": _VOLUME, "device_name": "/dev/vda"}],
+            }
+        },
     ),
     "update_server_metadata": ({"metadata": {"fuzz-key": "changed", "another": "x"}},),
     "set_server_metadata_item": ({"meta": {"fuzz-key": "changed"}},),
@@ -114,6 +148,8 @@ SEEDS: dict[str, tuple[Any, ...]] = {
         {"unrescue": None},
         {"changePassword": {"adminPass": "secret"}},
         {"createImage": {"name": "fuzz-snapshot", "metadata": {"a": "b"}}},
+        {"os-stop": None},
+        {"os-start": None},
     ),
     "create_keypair": (
         {"keypair": {"name": "fuzz-kp"}},

@@ -94,6 +94,21 @@ def test_constructor_installs_a_validator_that_survives_reset(cloud):
     assert validator(cloud.login()["token"]["id"])
 
 
+def test_other_services_learn_whose_token_a_request_carries(cloud):
+    """``context.caller`` (the contract other services use) names the token's user and
+    tenant, and nobody for a token Identity never issued."""
+    access = cloud.login(tenantId="t9")
+
+    def caller(token):
+        headers = {} if token is None else {"X-Auth-Token": token}
+        return cloud.context.caller(Request(EnvironBuilder(headers=headers).get_environ()))
+
+    found = caller(access["token"]["id"])
+    assert (found.user_id, found.tenant_id) == (access["user"]["id"], "t9")
+    assert caller("made-up") is None
+    assert caller(None) is None
+
+
 def test_reset_restores_the_default_user_from_the_config(cloud):
     creds = cloud.config.credentials
     cloud.service.reset()

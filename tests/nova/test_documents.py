@@ -163,7 +163,7 @@ def test_cached_documents_do_not_outlive_deleted_servers_or_a_reset(
 
 def test_paged_lists_keep_the_next_link(mimic_cloud, compute, nova_service, servers):
     body = compute.get("/servers/detail", params={"limit": 2}).json()
-    assert [s["id"] for s in body["servers"]] == servers[:2]
+    assert [s["id"] for s in body["servers"]] == [servers[2], servers[1]]  # newest first
     assert body["servers_links"][0]["rel"] == "next"
 
 

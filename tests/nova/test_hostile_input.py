@@ -116,11 +116,11 @@ def test_unsafe_or_invalid_name_filters_are_400(compute, pattern):
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        ("web", ["web-1", "web-22", "api-web"]),
-        ("^web-\\d+$", ["web-1", "web-22"]),
-        ("^web-.*$", ["web-1", "web-22"]),
+        ("web", ["api-web", "web-22", "web-1"]),
+        ("^web-\\d+$", ["web-22", "web-1"]),
+        ("^web-.*$", ["web-22", "web-1"]),
         ("-.*2", ["web-22"]),
-        ("^(web|api)-[a-z0-9]+$", ["web-1", "web-22", "api-web"]),
+        ("^(web|api)-[a-z0-9]+$", ["api-web", "web-22", "web-1"]),
         ("(?i)^DB", ["db"]),
     ],
 )
@@ -194,21 +194,21 @@ def test_changes_since_pages_walk_live_then_deleted_servers_once(compute):
         page = compute.get(page["servers_links"][0]["href"]).json()
         seen += [(s["id"], s["status"]) for s in page["servers"]]
     assert seen == [
-        (ids[0], "ACTIVE"),
-        (ids[3], "ACTIVE"),
         (ids[4], "ACTIVE"),
-        (ids[1], "DELETED"),
+        (ids[3], "ACTIVE"),
+        (ids[0], "ACTIVE"),
         (ids[2], "DELETED"),
+        (ids[1], "DELETED"),
     ]
 
 
 def test_a_marker_deleted_between_pages_resumes_where_it_stood(compute):
     ids = [compute.create(f"s{i}") for i in range(4)]
     page = compute.get("/servers", params={"limit": 2}).json()
-    assert [s["id"] for s in page["servers"]] == ids[:2]
-    compute.delete(f"/servers/{ids[1]}")
+    assert [s["id"] for s in page["servers"]] == [ids[3], ids[2]]
+    compute.delete(f"/servers/{ids[2]}")
     rest = compute.get(page["servers_links"][0]["href"]).json()["servers"]
-    assert [s["id"] for s in rest] == ids[2:]
+    assert [s["id"] for s in rest] == [ids[1], ids[0]]
 
 
 def test_status_deleted_lists_only_deleted_servers(compute):

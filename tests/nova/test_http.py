@@ -412,7 +412,7 @@ def test_limit_and_marker_walk_every_server_once(compute):
     while "servers_links" in page:
         page = compute.get(page["servers_links"][0]["href"]).json()
         seen += [s["id"] for s in page["servers"]]
-    assert seen == ids
+    assert seen == ids[::-1]  # newest first, as Nova lists them
 
 
 def test_next_link_keeps_other_filters(compute):
@@ -446,10 +446,10 @@ def test_filters_name_regex_status_image_flavor(compute, time_travel):
     def names(**params):
         return [s["name"] for s in compute.get("/servers/detail", params=params).json()["servers"]]
 
-    assert names(name="^web-[12]$") == ["web-1", "web-2"]
+    assert names(name="^web-[12]$") == ["web-2", "web-1"]
     assert names(status="BUILD") == ["db-1"]
-    assert names(image="img-a") == ["web-1", "db-1"]
-    assert names(flavor="3") == ["web-2", "db-1"]
+    assert names(image="img-a") == ["db-1", "web-1"]
+    assert names(flavor="3") == ["db-1", "web-2"]
 
 
 def test_instance_quota_is_403_and_limits_count_real_usage(compute, nova_service):

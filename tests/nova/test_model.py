@@ -79,7 +79,7 @@ def test_name_filter_is_a_regex_search(compute):
     for name in ("web-1", "api-web", "db"):
         compute.create_servers("t", "ORD", spec(name))
     page = compute.list_servers("t", "ORD", model.ServerQuery(name=re.compile("web")))
-    assert [s.name for s in page.items] == ["web-1", "api-web"]
+    assert [s.name for s in page.items] == ["api-web", "web-1"]
 
 
 def test_unknown_marker_is_novas_400(compute):
@@ -118,7 +118,7 @@ def test_a_page_of_10000_servers_reads_only_about_the_page(compute, monkeypatch)
     monkeypatch.setattr(model.Server, "status_at", counting)
     query = model.ServerQuery(marker=servers[9_000].id, limit=10)
     page = compute.list_servers("t", "ORD", query)
-    assert [s.id for s in page.items] == [s.id for s in servers[9_001:9_011]]
+    assert [s.id for s in page.items] == [s.id for s in servers[8_999:8_989:-1]]
     assert page.more
     assert len(reads) <= 10
 

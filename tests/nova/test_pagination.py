@@ -83,3 +83,43 @@ def test_clear_forgets_everything():
     index.clear()
     assert list(index) == []
     assert index.add("id0", 0) == 0.0
+
+
+def test_before_walks_newest_first_from_a_marker_and_stops_at_min_key():
+    index = OrderedIndex()
+    for n, key in enumerate([1.0, 2.0, 2.0, 5.0]):
+        index.add(f"id{n}", n, key)
+    assert list(index.before(None)) == [3, 2, 1, 0]
+    assert list(index.before("id2")) == [1, 0]
+    assert list(index.before(None, min_key=2.0)) == [3, 2, 1]
+    index.remove("id1")
+    assert list(index.before("id3")) == [2, 0]
+    with pytest.raises(UnknownMarker):
+        list(index.before("id1"))
+
+
+def test_before_key_resumes_a_backward_walk_after_a_removed_item():
+    index = OrderedIndex()
+    for n, key in enumerate([1.0, 2.0, 2.0, 5.0]):
+        index.add(f"id{n}", n, key)
+    index.remove("id3")
+    assert list(index.before_key(5.0)) == [2, 1, 0]
+    assert list(index.before_key(2.0)) == [0]
+    assert list(index.before_key(2.0, inclusive=True)) == [2, 1, 0]
+
+
+def test_insert_places_an_earlier_key_in_order_after_equal_keys():
+    """A creation time before the newest (the clock was moved back) still sorts by time."""
+    index = OrderedIndex()
+    for n, key in enumerate([1.0, 3.0, 3.0]):
+        index.add(f"id{n}", n, key)
+    walk = index.before(None)
+    assert next(walk) == 2
+    assert index.insert("late", "late", 1.0) == 1.0
+    assert index.insert("last", "last", 4.0) == 4.0
+    assert list(index) == [0, "late", 1, 2, "last"]
+    assert list(index.after("late")) == [1, 2, "last"]
+    assert index.key("id1") == 3.0
+    assert list(walk) == [1, 0]  # a walk in progress keeps the slots it started with
+    with pytest.raises(KeyError):
+        index.insert("late", "again", 0.5)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pytest_mimic.settings import Setting
 
 __all__ = [
+    "Caller",
     "CatalogEntry",
     "ControlRoutes",
     "Operation",
@@ -46,6 +47,7 @@ __all__ = [
     "Service",
     "ServiceContext",
     "ServiceError",
+    "TokenOwner",
     "TokenValidator",
     "base_url",
     "behaviors",
@@ -108,6 +110,24 @@ class TokenValidator(Protocol):
     def __call__(self, token: str | None) -> bool: ...
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Whom a token speaks for: its user, and the tenant it is scoped to."""
+
+    user_id: str
+    tenant_id: str
+
+
+class TokenOwner(Protocol):
+    """Answers whose token it is (``None`` for a token nobody issued); Identity provides one.
+
+    It answers for expired tokens too: whether a token may be used is ``TokenValidator``'s
+    question, asked before any handler runs.
+    """
+
+    def __call__(self, token: str | None) -> Caller | None: ...
+
+
 class ServiceContext:
     """What a service may use from its cloud: the clock, the config, the other services."""
 
@@ -125,6 +145,8 @@ class ServiceContext:
         self._services = services
         self.faults = faults if faults is not None else FaultEngine()
         self.token_validator: TokenValidator | None = None
+        #: Whose a token is, so a service can record who created what.
+        self.token_owner: TokenOwner | None = None
         #: Inside a handler: release the cloud lock until something changes or ``seconds``
         #: pass (real time); raises the dispatcher's ``StaleRequest`` after a reset or stop.
         #: ``MimicCloud`` wires the dispatcher's; alone, a service just sleeps.
@@ -152,6 +174,13 @@ class ServiceContext:
     def now(self) -> float:
         """Simulated now (shorthand for ``clock.now()``)."""
         return self.clock.now()
+
+    def caller(self, request: Request) -> Caller | None:
+        """Who sent ``request``, from its ``X-Auth-Token``; ``None`` when no service issued
+        that token (no token, a made-up one, or no identity service in the cloud).
+        """
+        owner = self.token_owner
+        return None if owner is None else owner(request.headers.get("X-Auth-Token"))
 
 
 def _sleep_instead(_request: Request, seconds: float) -> None:

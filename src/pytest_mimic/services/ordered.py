@@ -1,8 +1,9 @@
 """Resources in creation order, paged by marker and limit in time proportional to the page.
 
 ``OrderedIndex`` keeps resources in creation order with an id-to-position map, so finding a
-marker is one dictionary lookup and a page walks only from the marker onwards. Plain Python:
-models page with it; the HTTP side (``?limit=``, ``next`` links) is ``pagination``.
+marker is one dictionary lookup and a page walks only from the marker onwards, forwards
+(oldest first) or backwards (newest first). Plain Python: models page with it; the HTTP side
+(``?limit=``, ``next`` links) is ``pagination``.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ class UnknownMarker(LookupError):
 
 
 class OrderedIndex(Generic[T]):
-    """Items in insertion order, addressable by id, each with a key that never decreases.
+    """Items in key order, addressable by id; equal keys keep insertion order.
 
     Removal leaves a hole that a later compaction fills, so ``remove`` is O(1) amortised and
     a walk skips at most about as many holes as there are live items: the cost of a page
     does not grow with how many items ever passed through. The keys (the insertion count
-    by default; a caller may pass its own, e.g. a deletion time) let a walk start at a key
-    by bisection, and let a caller resume after an item that is no longer here.
+    by default; a caller may pass its own, e.g. a creation or deletion time) let a walk
+    start at a key by bisection, and let a caller resume after an item that is no longer
+    here. ``add`` appends (its key must not decrease); ``insert`` also takes earlier keys.
     Mutate and walk under one lock; a walk in progress keeps the lists it started with.
     """
 
@@ -82,6 +84,28 @@ class OrderedIndex(Generic[T]):
         self._ids.append(item_id)
         self._items.append(item)
         self._keys.append(key)
+        return key
+
+    def insert(self, item_id: str, item: T, key: float) -> float:
+        """Place ``item`` after every item whose key is not greater than ``key``; returns it.
+
+        Equal keys keep insertion order. Appending (``key`` not lower than the last key) costs
+        what ``add`` costs; an earlier key (a creation time after the clock was moved back)
+        copies the slots once, so a walk in progress keeps the lists it started with.
+        """
+        if not self._keys or key >= self._keys[-1]:
+            return self.add(item_id, item, key)
+        if item_id in self._positions:
+            raise KeyError(f"duplicate id {item_id!r}")
+        at = bisect.bisect_right(self._keys, key, lo=self._head)
+        self._ids = [*self._ids[:at], item_id, *self._ids[at:]]
+        self._items = [*self._items[:at], item, *self._items[at:]]
+        self._keys = [*self._keys[:at], key, *self._keys[at:]]
+        for position in range(at, len(self._ids)):
+            moved = self._ids[position]
+            if moved is not None:
+                self._positions[moved] = position
+        self._added += 1
         return key
 
     def get(self, item_id: str) -> T | None:
@@ -152,6 +176,31 @@ class OrderedIndex(Generic[T]):
         """Items whose key is greater than ``key`` (to resume after an item since removed)."""
         return self._walk(max(self._head, bisect.bisect_right(self._keys, key, lo=self._head)))
 
+    def before(self, marker: str | None, *, min_key: float | None = None) -> Iterator[T]:
+        """Items before ``marker``, newest first (all items when ``None``); ``UnknownMarker``
+        if it is unknown. With ``min_key``, the walk stops before the first lower key.
+        """
+        start = len(self._ids) - 1
+        if marker is not None:
+            position = self._positions.get(marker)
+            if position is None:
+                raise UnknownMarker(marker)
+            start = position - 1
+        stop = self._head
+        if min_key is not None:
+            stop = max(stop, bisect.bisect_left(self._keys, min_key, lo=self._head))
+        return _live_slots_backwards(self._ids, self._items, start, stop)
+
+    def before_key(self, key: float, *, inclusive: bool = False) -> Iterator[T]:
+        """Items whose key is lower than ``key`` (or equal, if ``inclusive``), newest first:
+        to resume a backward walk before an item since removed.
+        """
+        if inclusive:
+            start = bisect.bisect_right(self._keys, key, lo=self._head) - 1
+        else:
+            start = bisect.bisect_left(self._keys, key, lo=self._head) - 1
+        return _live_slots_backwards(self._ids, self._items, start, self._head)
+
     def _walk(self, start: int) -> Iterator[T]:
         return _live_slots(self._ids, self._items, start)
 
@@ -167,6 +216,15 @@ def _live_slots(ids: list[str | None], items: list[T | None], start: int) -> Ite
     # Index-based so that concurrent appends neither break nor repeat the walk; the lists
     # are bound when the walk is created, so a compaction meanwhile does not shift it.
     for index in range(start, len(ids)):
+        if ids[index] is not None:
+            yield cast("T", items[index])
+
+
+def _live_slots_backwards(
+    ids: list[str | None], items: list[T | None], start: int, stop: int
+) -> Iterator[T]:
+    # From ``start`` down to ``stop`` (both included), bound to the lists as ``_live_slots``.
+    for index in range(start, stop - 1, -1):
         if ids[index] is not None:
             yield cast("T", items[index])
 

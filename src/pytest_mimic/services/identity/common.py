@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pytest_mimic.clock import isoformat_z
 from pytest_mimic.services.base import (
+    Caller,
     CatalogEntry,
     RoutedService,
     Sample,
@@ -68,6 +69,7 @@ class IdentityBase(RoutedService):
         #: ``AuthenticationFailed`` (401) and ``TokenNotFound`` (404), both ``ServiceError``.
         self.model: IdentityModel = self._fresh_model()
         context.token_validator = self._token_is_valid
+        context.token_owner = self._token_owner
 
     # -- Service interface ---------------------------------------------------------------
 
@@ -185,6 +187,11 @@ class IdentityBase(RoutedService):
     def _token_is_valid(self, token: str | None) -> bool:
         # Looks the model up at call time: a reset replaces the model, not the validator.
         return self.model.is_valid(token)
+
+    def _token_owner(self, token: str | None) -> Caller | None:
+        # Any token this service issued, live or not: check_tokens decides about use.
+        known = self.model.tokens.get(token) if token else None
+        return None if known is None else Caller(known.user_id, known.tenant_id)
 
     def _caller(self, request: Request, *, required: bool) -> Token | None:
         """The token in ``X-Auth-Token``, or a 401 when it must be valid and is not.

@@ -27,7 +27,8 @@ class IdentityService(IdentityV2, IdentityV3):
 
     A test declares users with ``add_user`` and tenants with ``add_tenant``; anyone else
     is registered on first login (see ``model``). Other services learn whether a token is
-    valid through ``context.token_validator``, which this service installs.
+    valid through ``context.token_validator`` and whose it is through ``context.caller``,
+    which this service answers.
     """
 
     @route("/", operation="version", auth=False)

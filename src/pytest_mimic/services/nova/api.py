@@ -37,6 +37,7 @@ from pytest_mimic.services.base import (
     route,
 )
 from pytest_mimic.services.nova import documents, model, presets
+from pytest_mimic.services.nova.block_devices import block_devices
 from pytest_mimic.services.nova.name_filter import NameFilter
 from pytest_mimic.services.nova.settings import SETTINGS
 from pytest_mimic.services.pagination import next_link, parse_limit
@@ -142,11 +143,21 @@ def _count(server: Mapping[str, Any], key: str) -> int:
     return value
 
 
+def _image_ref(server: Mapping[str, Any]) -> str:
+    """``imageRef``: an id or URL; empty or absent (``""``) to boot from a block device,
+    which ``block_devices`` then requires, as Nova's schema allows."""
+    value = server.get("imageRef", "")
+    if value == "":
+        return ""
+    return _ref(value, "imageRef")
+
+
 def _server_spec(body: Any, max_personality: int) -> model.ServerSpec:
     server = expect_object(_required(expect_object(body, "body"), "server"), "server")
     name = _name(_required(server, "name"))
-    image_ref = _ref(_required(server, "imageRef"), "imageRef")
+    image_ref = _image_ref(server)
     flavor_ref = _ref(_required(server, "flavorRef"), "flavorRef")
+    devices = block_devices(server, image_ref)
     metadata = _metadata(server["metadata"]) if "metadata" in server else {}
     key_name = server.get("key_name")
     if key_name is not None:
@@ -178,6 +189,7 @@ def _server_spec(body: Any, max_personality: int) -> model.ServerSpec:
         disk_config=disk_config,
         admin_pass=admin_pass,
         count=maximum,
+        block_devices=devices,
     )
 
 
@@ -290,12 +302,30 @@ class NovaService(RoutedService):
     # -- service interface -------------------------------------------------------------
 
     def samples(self) -> Sequence[Sample]:
-        """A create and the two reads every client makes."""
+        """A create, the two reads every client makes, and a boot from a volume made from an
+        image, as ``openstack server create --block-device`` sends it."""
         server = {"server": {"name": "sample", "imageRef": "any", "flavorRef": "2"}}
+        from_volume = {
+            "server": {
+                "name": "sample-volume",
+                "imageRef": "",
+                "flavorRef": "2",
+                "block_device_mapping_v2": [
+                    {
+                        "boot_index": 0,
+                        "uuid": "any",
+                        "source_type": "image",
+                        "destination_type": "volume",
+                        "volume_size": "10",
+                    }
+                ],
+            }
+        }
         return (
             Sample("POST", "/{region}/v2/{tenant}/servers", server, expect=(202,)),
             Sample("GET", "/{region}/v2/{tenant}/servers/detail"),
             Sample("GET", "/{region}/v2/{tenant}/flavors/detail"),
+            Sample("POST", "/{region}/v2/{tenant}/servers", from_volume, expect=(202,)),
         )
 
     def catalog_entries(self) -> Sequence[CatalogEntry]:
@@ -333,7 +363,7 @@ class NovaService(RoutedService):
     def servers(
         self, tenant_id: str | None = None, region: str | None = None
     ) -> list[model.Server]:
-        """The live (not DELETED) servers of ``tenant_id`` in ``region``, in creation order.
+        """The live (not DELETED) servers of ``tenant_id`` in ``region``, oldest first.
 
         Defaults: the configured default user's tenant and the default region. Read a
         server's status with ``server.status_at(service.compute.now())``.
@@ -415,6 +445,11 @@ class NovaService(RoutedService):
         headers["OpenStack-API-Version"] = f"compute {MICROVERSION}"
         headers["Vary"] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
 
+    def _user_id(self, request: Request) -> str | None:
+        """The id of the user whose token sent ``request`` (``None``: no service knows it)."""
+        caller = self.context.caller(request)
+        return None if caller is None else caller.user_id
+
     # -- URLs ----------------------------------------------------------------------------
 
     def _root(self, request: Request, region: str) -> str:
@@ -466,7 +501,9 @@ class NovaService(RoutedService):
         delete_failure = spec.metadata.get("delete_server_failure")
         if delete_failure is not None:  # refuse a bad preset before creating anything
             presets.delete_failure_rule(delete_failure, tenant=tenant, region=region, server_id="x")
-        servers = self.compute.create_servers(tenant, region, spec, behaviour)
+        servers = self.compute.create_servers(
+            tenant, region, spec, behaviour, user_id=self._user_id(request)
+        )
         if delete_failure is not None:
             for server in servers:
                 self.context.faults.add(
@@ -710,6 +747,14 @@ class NovaService(RoutedService):
         password = self.compute.rescue(server.tenant_id, server.region, server.id, admin_pass)
         return json_response({"adminPass": password})
 
+    def _stop(self, request: Request, server: model.Server, argument: Any) -> Response:
+        self.compute.stop(server.tenant_id, server.region, server.id)
+        return json_response(None, 202)
+
+    def _start(self, request: Request, server: model.Server, argument: Any) -> Response:
+        self.compute.start(server.tenant_id, server.region, server.id)
+        return json_response(None, 202)
+
     def _unrescue(self, request: Request, server: model.Server, argument: Any) -> Response:
         self.compute.unrescue(server.tenant_id, server.region, server.id)
         return json_response(None, 202)
@@ -743,6 +788,8 @@ class NovaService(RoutedService):
         "unrescue": _unrescue,
         "changePassword": _change_password,
         "createImage": _create_image,
+        "os-stop": _stop,
+        "os-start": _start,
     }
 
     # -- flavors -------------------------------------------------------------------------
@@ -854,13 +901,15 @@ class NovaService(RoutedService):
         public_key = options.get("public_key")
         if public_key is not None:
             public_key = expect_string(public_key, "public_key")
-        keypair = self.compute.create_keypair(tenant, region, name, public_key)
+        keypair = self.compute.create_keypair(
+            tenant, region, name, public_key, user_id=self._user_id(request)
+        )
         return json_response({"keypair": self._keypair(keypair)})
 
     @route("/<region>/v2/<tenant>/os-keypairs/<name>", operation="get_keypair")
     def get_keypair(self, request: Request, region: str, tenant: str, name: str) -> Response:
         """One keypair, or 404."""
-        keypair = self.compute.keypair(tenant, region, name)
+        keypair = self.compute.keypair(tenant, region, name, user_id=self._user_id(request))
         body = self._keypair(keypair)
         body.update(
             created_at=isoformat_z(keypair.created),
@@ -876,7 +925,7 @@ class NovaService(RoutedService):
     )
     def delete_keypair(self, request: Request, region: str, tenant: str, name: str) -> Response:
         """202, or 404."""
-        self.compute.delete_keypair(tenant, region, name)
+        self.compute.delete_keypair(tenant, region, name, user_id=self._user_id(request))
         return json_response(None, 202)
 
 

@@ -181,10 +181,7 @@ def _detail_fields(root: str, server: Server, clock: Sequence[Any]) -> dict[str,
         "user_id": server.user_id,
         "metadata": dict(server.metadata),
         "hostId": server.host_id,
-        "image": {
-            "id": server.image.id,
-            "links": [{"href": f"{root}/{tenant}/images/{server.image.id}", "rel": "bookmark"}],
-        },
+        "image": _image_reference(root, server),
         "flavor": {
             "id": server.flavor.id,
             "links": [{"href": f"{root}/{tenant}/flavors/{server.flavor.id}", "rel": "bookmark"}],
@@ -203,8 +200,20 @@ def _detail_fields(root: str, server: Server, clock: Sequence[Any]) -> dict[str,
         "OS-EXT-STS:vm_state": vm_state,
         "OS-EXT-STS:task_state": task_state,
         "OS-EXT-STS:power_state": power_state,
-        "os-extended-volumes:volumes_attached": [],
+        "os-extended-volumes:volumes_attached": [{"id": volume} for volume in server.volumes],
         "security_groups": [{"name": "default"}],
+    }
+
+
+def _image_reference(root: str, server: Server) -> dict[str, Any] | str:
+    """The server's image as Nova shows it: ``""`` for a volume-backed server."""
+    if server.volume_backed:
+        return ""
+    image_id = server.image.id
+    tenant = server.tenant_id
+    return {
+        "id": image_id,
+        "links": [{"href": f"{root}/{tenant}/images/{image_id}", "rel": "bookmark"}],
     }
 
 

@@ -2,7 +2,9 @@ r"""The state of a fake Nova: servers, keypairs, snapshots and quotas per tenant
 
 Plain Python, no HTTP. Time comes only from the clock handed in; a server's status is
 computed from its ``Timeline`` whenever it is read, so BUILD turns ACTIVE (and REBOOT turns
-back to ACTIVE) without any timer. One lock guards every read and write.
+back to ACTIVE, a stop SHUTOFF) without any timer. One lock guards every read and write.
+Servers are listed newest first, as Nova sorts them (``created_at`` then its own id,
+descending).
 
 Errors are ``ComputeError`` subclasses: ``ServiceError``\s carrying Nova's own message,
 status and fault name, so the HTTP layer calls the model directly and ``RoutedService.handle``
@@ -57,7 +59,9 @@ __all__ = [
     "DELETED_RETENTION_SECONDS",
     "MAX_DELETED_KEPT",
     "MAX_METADATA_ITEMS",
+    "NO_IMAGE",
     "Account",
+    "BlockDevice",
     "Compute",
     "ComputeError",
     "Conflict",
@@ -85,9 +89,18 @@ ACTION_SECONDS: Mapping[str, float] = {
     "rebuild": 10.0,  # REBUILD -> ACTIVE
     "resize": 10.0,  # RESIZE -> VERIFY_RESIZE
     "revert_resize": 5.0,  # REVERT_RESIZE -> ACTIVE
+    "stop": 5.0,  # ACTIVE (task_state powering-off) -> SHUTOFF
+    "start": 5.0,  # SHUTOFF (task_state powering-on) -> ACTIVE
 }
 
-#: status -> (OS-EXT-STS:vm_state, OS-EXT-STS:task_state, OS-EXT-STS:power_state)
+#: Stages of a server's timeline that clients see as another status (Nova shows the
+#: vm_state's status while a task runs): stage -> status shown.
+SHOWN_AS: Mapping[str, str] = {"POWERING_OFF": "ACTIVE", "POWERING_ON": "SHUTOFF"}
+
+#: Nova's power states (``OS-EXT-STS:power_state``).
+RUNNING, SHUTDOWN = 1, 4
+
+#: stage -> (OS-EXT-STS:vm_state, OS-EXT-STS:task_state, OS-EXT-STS:power_state)
 STATES: Mapping[str, tuple[str, str | None, int]] = {
     "BUILD": ("building", "spawning", 0),
     "ACTIVE": ("active", None, 1),
@@ -100,7 +113,14 @@ STATES: Mapping[str, tuple[str, str | None, int]] = {
     "REVERT_RESIZE": ("resized", "resize_reverting", 1),
     "RESCUE": ("rescued", None, 1),
     "DELETED": ("deleted", None, 0),
+    "POWERING_OFF": ("active", "powering-off", RUNNING),
+    "SHUTOFF": ("stopped", None, SHUTDOWN),
+    "POWERING_ON": ("stopped", "powering-on", SHUTDOWN),
 }
+
+#: The image of a server booted from a volume or volume snapshot: none (Nova's empty
+#: ``image_ref``).
+NO_IMAGE = Image(id="", name="", min_ram=0, min_disk=0, size=0)
 
 _T = TypeVar("_T")
 
@@ -170,8 +190,27 @@ def _password() -> str:
 
 
 @dataclass(frozen=True)
+class BlockDevice:
+    """One block device mapping of a create request, already checked against Nova's schema.
+
+    ``uuid`` names the image, volume or snapshot (``None`` for a blank device); a
+    ``boot_index`` of ``None`` or below 0 means the device is not bootable.
+    """
+
+    source_type: str
+    destination_type: str | None = None
+    uuid: str | None = None
+    boot_index: int | None = None
+    volume_size: int | None = None
+    delete_on_termination: bool = False
+
+
+@dataclass(frozen=True)
 class ServerSpec:
-    """What a create request asks for, already type-checked by the HTTP layer."""
+    """What a create request asks for, already type-checked by the HTTP layer.
+
+    An empty ``image_ref`` boots from ``block_devices`` (the one with boot index 0).
+    """
 
     name: str
     image_ref: str
@@ -181,6 +220,7 @@ class ServerSpec:
     disk_config: str = "AUTO"
     admin_pass: str | None = None
     count: int = 1
+    block_devices: tuple[BlockDevice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,7 +238,11 @@ class CreationBehaviour:
 
 @dataclass(eq=False)
 class Server:
-    """One server. ``status_at``/``updated_at`` read the clock-driven timeline."""
+    """One server. ``status_at``/``updated_at`` read the clock-driven timeline.
+
+    ``image`` is what it was built from (``NO_IMAGE`` when booted from a volume or a volume
+    snapshot); ``volume_backed`` servers show no image, as Nova does.
+    """
 
     id: str
     name: str
@@ -223,11 +267,25 @@ class Server:
     previous_flavor: Flavor | None = None
     #: Bumped after every change the model makes, so a rendering can be cached per version.
     version: int = 0
-    #: Position in the tenant's creation order (the live index's key).
+    #: The tenant's creation count: Nova's own id, which orders servers created at the same
+    #: moment (the live index is keyed by ``created``).
     order: float = 0.0
+    #: The root disk is a volume (the create request had no image).
+    volume_backed: bool = False
+    #: Ids of the volumes attached (``os-extended-volumes:volumes_attached``).
+    volumes: tuple[str, ...] = ()
+    #: When it first ran (``None``: never, e.g. ERROR at build); Nova stops only those that ran.
+    launched_at: float | None = None
 
     def status_at(self, now: float) -> str:
-        """The status in force at ``now``."""
+        """The status clients see at ``now``."""
+        stage = self.timeline.status_at(now)
+        return SHOWN_AS.get(stage, stage)
+
+    def stage_at(self, now: float) -> str:
+        """The stage at ``now``: the status, or a finer one behind it (``POWERING_OFF``
+        shows as ``ACTIVE``). Actions are allowed or refused by stage.
+        """
         return self.timeline.status_at(now)
 
     def updated_at(self, now: float) -> float:
@@ -239,7 +297,7 @@ class Server:
         return self.phase_at(now)[2]
 
     def phase_at(self, now: float) -> tuple[str, float, int]:
-        """``(status, when it began, progress)`` at ``now``, reading the timeline once."""
+        """``(stage, when it began, progress)`` at ``now``, reading the timeline once."""
         status = self.timeline.status_at(now)
         began = self.timeline.changed_at(now)
         if status == "BUILD":
@@ -251,7 +309,7 @@ class Server:
 
     def states_at(self, now: float) -> tuple[str, str | None, int]:
         """``(vm_state, task_state, power_state)`` at ``now``."""
-        return STATES.get(self.status_at(now), ("active", None, 1))
+        return STATES.get(self.stage_at(now), ("active", None, RUNNING))
 
     def fault_at(self, now: float) -> dict[str, Any] | None:
         """Nova's ``fault`` block while the server is in ERROR."""
@@ -304,7 +362,10 @@ class Account:
     def __init__(self, tenant_id: str, region: str, quotas: Mapping[str, int]) -> None:
         self.tenant_id = tenant_id
         self.region = region
+        #: Live servers keyed by creation time (equal times in creation order).
         self.servers: OrderedIndex[Server] = OrderedIndex()
+        #: Servers ever created here (each server's ``order``).
+        self.created = 0
         #: Deleted servers, oldest deletion first, keyed by when they changed last.
         self.deleted: OrderedIndex[Server] = OrderedIndex()
         self.keypairs: dict[str, Keypair] = {}
@@ -465,17 +526,26 @@ class Compute:
         region: str,
         spec: ServerSpec,
         behaviour: CreationBehaviour | None = None,
+        *,
+        user_id: str | None = None,
     ) -> list[Server]:
-        """Create ``spec.count`` servers, checking refs, keypair, metadata and quotas first."""
+        """Create ``spec.count`` servers owned by ``user_id``, checking refs, block devices,
+        keypair, metadata and quotas first.
+        """
         behaviour = behaviour or CreationBehaviour()
-        try:
-            image = self.image(tenant_id, region, spec.image_ref)
-        except NotFound:
-            raise InvalidInput("Can not find requested image") from None
+        image = NO_IMAGE
+        if spec.image_ref:
+            try:
+                image = self.image(tenant_id, region, spec.image_ref)
+            except NotFound:
+                raise InvalidInput("Can not find requested image") from None
         try:
             flavor = self.flavor(region, spec.flavor_ref)
         except NotFound:
             raise InvalidInput("Invalid flavorRef provided.") from None
+        boot_image = self._check_block_devices(tenant_id, region, spec)
+        if not spec.image_ref and boot_image is not None:
+            image = boot_image
         with self._lock:
             account = self.account(tenant_id, region)
             _check_metadata_count(len(spec.metadata), account)
@@ -486,14 +556,61 @@ class Compute:
             build = behaviour.build_seconds
             if build is None:
                 build = self._config().value(BUILD_SECONDS)
+            owner = user_id or _anonymous_user(tenant_id)
             servers = []
             for index in range(spec.count):
                 name = spec.name if spec.count == 1 else f"{spec.name}-{index + 1}"
                 server = self._new_server(account, spec, name, image, flavor, now, build, behaviour)
-                server.order = account.servers.add(server.id, server)
+                server.user_id = owner
+                account.created += 1
+                server.order = float(account.created)
+                account.servers.insert(server.id, server, server.created)
                 servers.append(server)
             account.charge(flavor, spec.count)
             return servers
+
+    def _check_block_devices(self, tenant_id: str, region: str, spec: ServerSpec) -> Image | None:
+        """Nova's checks of a create's block devices; returns the image the boot device
+        (boot index 0) is made from, if it is made from one.
+        """
+        devices = spec.block_devices
+        if not devices:
+            return None
+        if spec.count > 1 and any(d.source_type == "volume" for d in devices):
+            raise InvalidInput("Cannot attach one or more volumes to multiple instances")
+        indexes = sorted(d.boot_index for d in devices if d.boot_index is not None)
+        indexes = [i for i in indexes if i >= 0]
+        if not indexes or indexes != list(range(len(indexes))):
+            raise InvalidInput(
+                "Block Device Mapping is Invalid: Boot sequence for the instance and "
+                "image/block device mapping combination is not valid."
+            )
+        boot_image = None
+        for device in devices:
+            if device.source_type == "image" and device.uuid is not None:
+                if device.uuid != spec.image_ref:
+                    try:
+                        found = self.image(tenant_id, region, device.uuid)
+                    except NotFound:
+                        raise InvalidInput(
+                            f"Block Device Mapping is Invalid: failed to get image {device.uuid}."
+                        ) from None
+                    if device.boot_index == 0:
+                        boot_image = found
+                if device.destination_type == "volume" and not device.volume_size:
+                    raise InvalidInput(
+                        "Images with destination_type 'volume' need to have a non-zero size "
+                        "specified"
+                    )
+            elif (
+                device.source_type == "blank"
+                and device.destination_type == "volume"
+                and not device.volume_size
+            ):
+                raise InvalidInput(
+                    "Blank volumes (source: 'blank', dest: 'volume') need to have non-zero size"
+                )
+        return boot_image
 
     def _new_server(
         self,
@@ -522,7 +639,7 @@ class Compute:
             id=server_id,
             name=name,
             tenant_id=account.tenant_id,
-            user_id=f"user-{account.tenant_id}",
+            user_id=_anonymous_user(account.tenant_id),
             region=account.region,
             image=image,
             flavor=flavor,
@@ -538,6 +655,9 @@ class Compute:
             access_ipv6=public6,
             edited=now,
             active_from=active_from,
+            volume_backed=not spec.image_ref,
+            volumes=tuple(_volume_ids(spec.block_devices)),
+            launched_at=None if behaviour.error else active_from,
         )
 
     def find_server(self, tenant_id: str, region: str, server_id: str) -> Server | None:
@@ -547,7 +667,7 @@ class Compute:
             return None if account is None else account.servers.get(server_id)
 
     def servers(self, tenant_id: str, region: str) -> list[Server]:
-        """The tenant's live (not DELETED) servers in ``region``, in creation order."""
+        """The tenant's live (not DELETED) servers in ``region``, oldest first."""
         with self._lock:
             account = self._accounts.get((tenant_id, region))
             return [] if account is None else list(account.servers)
@@ -586,9 +706,10 @@ class Compute:
     def list_servers(self, tenant_id: str, region: str, query: ServerQuery) -> Page[Server]:
         """A page of servers; ``MarkerNotFound`` for an unknown marker.
 
-        Live servers come in creation order; when deleted ones are asked for too
-        (``changes_since``, or ``status`` DELETED) they follow, oldest deletion first. A
-        marker naming a server deleted since the last page resumes where it stood.
+        Live servers come newest first (``created`` descending, then creation order
+        descending, as Nova sorts by ``created_at`` and its own id); when deleted ones are
+        asked for too (``changes_since``, or ``status`` DELETED) they follow, latest deletion
+        first. A marker naming a server deleted since the last page resumes where it stood.
         """
         with self._lock:
             now = self._now()
@@ -605,7 +726,9 @@ class Compute:
                     return False
                 if query.name is not None and not query.name.search(server.name):
                     return False
-                if query.image is not None and server.image.id != query.image:
+                if query.image is not None and (
+                    server.volume_backed or server.image.id != query.image
+                ):
                     return False
                 return query.flavor is None or server.flavor.id == query.flavor
 
@@ -638,7 +761,7 @@ class Compute:
         """Replace (``replace=True``) or merge metadata; returns the resulting metadata."""
         with self._lock:
             server = self.server(tenant_id, region, server_id)
-            self._require(server, "update_metadata", {"ACTIVE"})
+            self._require(server, "update_metadata", {"ACTIVE", "SHUTOFF"})
             merged = dict(items) if replace else {**server.metadata, **items}
             _check_metadata_count(len(merged), self.account(tenant_id, region))
             server.metadata = merged
@@ -652,7 +775,7 @@ class Compute:
             server = self.server(tenant_id, region, server_id)
             if key not in server.metadata:
                 raise NotFound("Metadata item was not found")
-            self._require(server, "delete_metadata", {"ACTIVE"})
+            self._require(server, "delete_metadata", {"ACTIVE", "SHUTOFF"})
             del server.metadata[key]
             server.edited = self._now()
             _changed(server)
@@ -660,18 +783,51 @@ class Compute:
     # -- actions -------------------------------------------------------------------------
 
     def _require(self, server: Server, action: str, allowed: set[str]) -> str:
+        """The server's stage, or Nova's 409 if it is not one of ``allowed``."""
         now = self._now()
-        status = server.status_at(now)
-        if status not in allowed:
+        stage = server.stage_at(now)
+        if stage not in allowed:
             vm_state, task_state, _power = server.states_at(now)
             where = f"task_state {task_state}" if task_state else f"vm_state {vm_state}"
             raise Conflict(f"Cannot '{action}' instance {server.id} while it is in {where}")
-        return status
+        return stage
+
+    def _require_vm_state(self, server: Server, action: str, allowed: set[str]) -> None:
+        """Nova's own state check, in its order: the vm_state must be one of ``allowed``,
+        then no task may be running, then the server must have been launched once.
+        """
+        now = self._now()
+        vm_state, task_state, _power = server.states_at(now)
+        if vm_state not in allowed:
+            where = f"vm_state {vm_state}"
+        elif task_state is not None:
+            where = f"task_state {task_state}"
+        elif server.launched_at is None:
+            where = "launched_at None"
+        else:
+            return
+        raise Conflict(f"Cannot '{action}' instance {server.id} while it is in {where}")
+
+    def stop(self, tenant_id: str, region: str, server_id: str) -> None:
+        """ACTIVE or ERROR -> powering off (still ACTIVE) -> SHUTOFF."""
+        with self._lock:
+            server = self.server(tenant_id, region, server_id)
+            self._require_vm_state(server, "stop", {"active", "error"})
+            self._transition(server, "POWERING_OFF", "SHUTOFF", ACTION_SECONDS["stop"])
+
+    def start(self, tenant_id: str, region: str, server_id: str) -> None:
+        """SHUTOFF -> powering on (still SHUTOFF) -> ACTIVE."""
+        with self._lock:
+            server = self.server(tenant_id, region, server_id)
+            self._require_vm_state(server, "start", {"stopped"})
+            self._transition(server, "POWERING_ON", "ACTIVE", ACTION_SECONDS["start"])
 
     def _transition(self, server: Server, during: str, after: str, seconds: float) -> None:
         now = self._now()
         server.timeline.set(now, during)
         server.timeline.set(now + seconds, after)
+        if after == "ACTIVE" and server.launched_at is None:
+            server.launched_at = now + seconds
         _changed(server)
 
     def reboot(self, tenant_id: str, region: str, server_id: str, *, hard: bool) -> None:
@@ -743,14 +899,24 @@ class Compute:
         metadata: Mapping[str, str] | None = None,
         admin_pass: str | None = None,
     ) -> Server:
-        """REBUILD -> ACTIVE on a new image, with a new admin password."""
+        """REBUILD -> ACTIVE (SHUTOFF if it was) on a new image, with a new admin password.
+
+        A volume-backed server can only be rebuilt with the image its root volume came from.
+        """
         with self._lock:
             server = self.server(tenant_id, region, server_id)
-            self._require(server, "rebuild", {"ACTIVE", "ERROR"})
+            stage = self._require(server, "rebuild", {"ACTIVE", "ERROR", "SHUTOFF"})
             try:
                 image = self.image(tenant_id, region, image_ref)
             except NotFound:
                 raise InvalidInput("Cannot find image for rebuild") from None
+            if server.volume_backed:
+                if image.id != server.image.id:
+                    raise InvalidInput(
+                        f"Image {image_ref} is unacceptable: Unable to rebuild with a "
+                        "different image for a volume-backed server."
+                    )
+                image = server.image
             if metadata is not None:
                 _check_metadata_count(len(metadata), self.account(tenant_id, region))
                 server.metadata = dict(metadata)
@@ -760,16 +926,17 @@ class Compute:
             server.fault = None
             server.admin_pass = admin_pass or _password()
             server.edited = self._now()
-            self._transition(server, "REBUILD", "ACTIVE", ACTION_SECONDS["rebuild"])
+            after = "SHUTOFF" if stage == "SHUTOFF" else "ACTIVE"
+            self._transition(server, "REBUILD", after, ACTION_SECONDS["rebuild"])
             return server
 
     def rescue(
         self, tenant_id: str, region: str, server_id: str, admin_pass: str | None = None
     ) -> str:
-        """ACTIVE -> RESCUE; returns the rescue password."""
+        """ACTIVE or SHUTOFF -> RESCUE; returns the rescue password."""
         with self._lock:
             server = self.server(tenant_id, region, server_id)
-            self._require(server, "rescue", {"ACTIVE"})
+            self._require(server, "rescue", {"ACTIVE", "SHUTOFF"})
             server.timeline.set(self._now(), "RESCUE")
             _changed(server)
             return admin_pass or _password()
@@ -835,18 +1002,29 @@ class Compute:
         with self._lock:
             return list(self.account(tenant_id, region).keypairs.values())
 
-    def keypair(self, tenant_id: str, region: str, name: str) -> Keypair:
-        """One keypair, or ``NotFound``."""
+    def keypair(
+        self, tenant_id: str, region: str, name: str, *, user_id: str | None = None
+    ) -> Keypair:
+        """One keypair, or ``NotFound`` naming ``user_id`` (the caller) as Nova does."""
         with self._lock:
             found = self.account(tenant_id, region).keypairs.get(name)
         if found is None:
-            raise NotFound(f"Keypair {name} not found for user user-{tenant_id}")
+            user = user_id or _anonymous_user(tenant_id)
+            raise NotFound(f"Keypair {name} not found for user {user}")
         return found
 
     def create_keypair(
-        self, tenant_id: str, region: str, name: str, public_key: str | None
+        self,
+        tenant_id: str,
+        region: str,
+        name: str,
+        public_key: str | None,
+        *,
+        user_id: str | None = None,
     ) -> Keypair:
-        """Import ``public_key`` or generate one (the answer then carries a private key)."""
+        """Import ``public_key`` or generate one (the answer then carries a private key);
+        ``user_id`` owns it.
+        """
         if not 1 <= len(name) <= 255 or not _KEYPAIR_NAME.fullmatch(name):
             raise InvalidInput("Keypair data is invalid: Keypair name contains unsafe characters")
         private_key = None
@@ -860,16 +1038,19 @@ class Compute:
             allowed = account.quotas.get("maxTotalKeypairs", -1)
             if 0 <= allowed <= len(account.keypairs):
                 raise Forbidden("Quota exceeded, too many key pairs.")
-            keypair = Keypair(name, public_key, fingerprint, f"user-{tenant_id}", self._now())
+            owner = user_id or _anonymous_user(tenant_id)
+            keypair = Keypair(name, public_key, fingerprint, owner, self._now())
             account.keypairs[name] = keypair
         if private_key is None:
             return keypair
         return Keypair(**{**keypair.__dict__, "private_key": private_key})
 
-    def delete_keypair(self, tenant_id: str, region: str, name: str) -> None:
+    def delete_keypair(
+        self, tenant_id: str, region: str, name: str, *, user_id: str | None = None
+    ) -> None:
         """Forget a keypair, or ``NotFound``."""
         with self._lock:
-            self.keypair(tenant_id, region, name)
+            self.keypair(tenant_id, region, name, user_id=user_id)
             del self.account(tenant_id, region).keypairs[name]
 
 
@@ -880,10 +1061,12 @@ def _walk(
     wanted: str | None,
     since: float | None,
 ) -> Iterator[Server]:
-    """The servers a list visits after ``marker``: live ones, then (if asked) deleted ones."""
+    """The servers a list visits after ``marker``: live ones newest first, then (if asked)
+    deleted ones, latest deletion first.
+    """
     live: Iterator[Server]
     if marker is None or marker in account.servers:
-        live = iter(()) if wanted == "DELETED" else account.servers.after(marker)
+        live = iter(()) if wanted == "DELETED" else account.servers.before(marker)
         marker = None
     else:
         gone = account.deleted.get(marker)
@@ -891,10 +1074,13 @@ def _walk(
             raise MarkerNotFound(marker)
         live = iter(())
         if not include_deleted:
-            return account.servers.after_key(gone.order)
+            # Resume where it stood: after the servers created at the same moment but later.
+            place = (gone.created, gone.order)
+            older = account.servers.before_key(gone.created, inclusive=True)
+            return itertools.dropwhile(lambda s: (s.created, s.order) >= place, older)
     if not include_deleted:
         return live
-    return itertools.chain(live, account.deleted.after(marker, min_key=since))
+    return itertools.chain(live, account.deleted.before(marker, min_key=since))
 
 
 def _expire(deleted: OrderedIndex[Server], now: float, retention: float) -> None:
@@ -906,6 +1092,22 @@ def _expire(deleted: OrderedIndex[Server], now: float, retention: float) -> None
         if len(deleted) <= MAX_DELETED_KEPT and oldest[2] + retention > now:
             return
         deleted.remove(oldest[0])
+
+
+def _anonymous_user(tenant_id: str) -> str:
+    """The owner of what a request without a known token creates (no Identity to ask)."""
+    return f"user-{tenant_id}"
+
+
+def _volume_ids(devices: Sequence[BlockDevice]) -> Iterator[str]:
+    """The volumes a server's block devices attach: an existing volume keeps its id; an
+    image, snapshot or blank device copied to a volume makes a new one.
+    """
+    for device in devices:
+        if device.source_type == "volume" and device.uuid is not None:
+            yield device.uuid
+        elif device.destination_type == "volume":
+            yield str(uuid.uuid4())
 
 
 def _changed(server: Server) -> None:
