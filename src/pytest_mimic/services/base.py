@@ -46,6 +46,7 @@ __all__ = [
     "Service",
     "ServiceContext",
     "ServiceError",
+    "TokenOwner",
     "TokenValidator",
     "base_url",
     "behaviors",
@@ -108,6 +109,15 @@ class TokenValidator(Protocol):
     def __call__(self, token: str | None) -> bool: ...
 
 
+@dataclass(frozen=True)
+class TokenOwner:
+    """Whom a valid token speaks for: a service whose URLs carry no tenant (as Glance's do)
+    scopes what it answers by this, as keystonemiddleware's ``X-Project-Id`` does."""
+
+    user_id: str
+    tenant_id: str
+
+
 class ServiceContext:
     """What a service may use from its cloud: the clock, the config, the other services."""
 
@@ -125,6 +135,9 @@ class ServiceContext:
         self._services = services
         self.faults = faults if faults is not None else FaultEngine()
         self.token_validator: TokenValidator | None = None
+        #: The owner of a valid token, or ``None`` (unknown, expired or no token); Identity
+        #: installs it. Services read it to learn the tenant when their URLs lack one.
+        self.token_owner: Callable[[str | None], TokenOwner | None] = _nobody
         #: Inside a handler: release the cloud lock until something changes or ``seconds``
         #: pass (real time); raises the dispatcher's ``StaleRequest`` after a reset or stop.
         #: ``MimicCloud`` wires the dispatcher's; alone, a service just sleeps.
@@ -161,6 +174,10 @@ def _sleep_instead(_request: Request, seconds: float) -> None:
 
 
 def _nothing() -> None:
+    return None
+
+
+def _nobody(_token: str | None) -> TokenOwner | None:
     return None
 
 

@@ -17,6 +17,7 @@ from pytest_mimic.services.base import (
     Sample,
     ServiceContext,
     ServiceError,
+    TokenOwner,
     base_url,
     expect_string,
     json_response,
@@ -68,6 +69,7 @@ class IdentityBase(RoutedService):
         #: ``AuthenticationFailed`` (401) and ``TokenNotFound`` (404), both ``ServiceError``.
         self.model: IdentityModel = self._fresh_model()
         context.token_validator = self._token_is_valid
+        context.token_owner = self._token_owner
 
     # -- Service interface ---------------------------------------------------------------
 
@@ -185,6 +187,10 @@ class IdentityBase(RoutedService):
     def _token_is_valid(self, token: str | None) -> bool:
         # Looks the model up at call time: a reset replaces the model, not the validator.
         return self.model.is_valid(token)
+
+    def _token_owner(self, token: str | None) -> TokenOwner | None:
+        found = self.model.valid_token(token)
+        return None if found is None else TokenOwner(found.user_id, found.tenant_id)
 
     def _caller(self, request: Request, *, required: bool) -> Token | None:
         """The token in ``X-Auth-Token``, or a 401 when it must be valid and is not.
