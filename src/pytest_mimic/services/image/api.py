@@ -14,6 +14,7 @@ client that accepts JSON; a 401 is keystonemiddleware's ``{"error": {...}}``.
 
 from __future__ import annotations
 
+import json
 import re
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,6 +31,8 @@ from pytest_mimic.services.base import (
     ServiceError,
     base_url,
     behaviors,
+    encoded_json_response,
+    encoded_list,
     json_response,
     parse_json_body,
     route,
@@ -443,6 +446,8 @@ class ImageService(RoutedService):
         #: The model: every region's images. Nova reads it too (its ``createImage``, image
         #: list and ``imageRef`` checks), through this attribute.
         self.catalog = model.ImageCatalog(context.now, lambda: context.config, data.base_images_in)
+        #: Encoded documents of the base images, which never change.
+        self._base_documents: dict[str, bytes] = {}
 
     # -- service interface -------------------------------------------------------------
 
@@ -567,14 +572,25 @@ class ImageService(RoutedService):
             page = self.catalog.list(self._tenant(request), region, query)
         now = self.catalog.now()
         params = {key: value for key, value in request.args.items() if key != "marker"}
-        body: dict[str, Any] = {
-            "images": [documents.image_document(image, now) for image in page.items],
+        links: dict[str, Any] = {
             "first": "/v2/images" + (f"?{urlencode(params)}" if params else ""),
             "schema": "/v2/schemas/images",
         }
         if page.next_marker is not None:
-            body["next"] = f"/v2/images?{urlencode({**params, 'marker': page.next_marker})}"
-        return json_response(body)
+            links["next"] = f"/v2/images?{urlencode({**params, 'marker': page.next_marker})}"
+        items = [self._encoded(image, now) for image in page.items]
+        return encoded_json_response(encoded_list("images", items, links))
+
+    def _encoded(self, image: model.Image, now: float) -> bytes:
+        """The image's JSON; the provider's base images (no owner) never change, so theirs
+        is encoded once."""
+        if image.owner is not None:
+            return json.dumps(documents.image_document(image, now)).encode()
+        encoded = self._base_documents.get(image.id)
+        if encoded is None:
+            encoded = json.dumps(documents.image_document(image, now)).encode()
+            self._base_documents[image.id] = encoded
+        return encoded
 
     @route("/<region>/v2/images", methods=("POST",), operation="create_image")
     def create_image(self, request: Request, region: str) -> Response:

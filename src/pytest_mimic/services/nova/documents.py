@@ -21,6 +21,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Final
 
 from pytest_mimic.clock import isoformat_z
+from pytest_mimic.services.base import encoded_list
 from pytest_mimic.services.nova import data
 
 if TYPE_CHECKING:
@@ -452,14 +453,3 @@ def _image_document(
 
 def _encode(document: Any) -> bytes:
     return json.dumps(document).encode()
-
-
-def encoded_list(
-    member: str, items: Sequence[bytes], extra: Mapping[str, Any] | None = None
-) -> bytes:
-    """``json.dumps({member: [...items], **extra}).encode()`` from already encoded items."""
-    parts = [b"{", json.dumps(member).encode(), b": [", b", ".join(items), b"]"]
-    for key, value in (extra or {}).items():
-        parts.append(f", {json.dumps(key)}: {json.dumps(value)}".encode())
-    parts.append(b"}")
-    return b"".join(parts)
