@@ -35,6 +35,7 @@ from pytest_mimic.services.base import (
     encoded_list,
     json_response,
     parse_json_body,
+    peek_json_body,
     route,
 )
 from pytest_mimic.services.image import data, documents, model
@@ -513,8 +514,6 @@ class ImageService(RoutedService):
         self, operation: str, request: Request, arguments: Mapping[str, Any]
     ) -> Mapping[str, Any]:
         if operation == "create_image":
-            from pytest_mimic.services.base import peek_json_body
-
             body = peek_json_body(request)
             if isinstance(body, dict) and isinstance(body.get("name"), str):
                 return {"image_name": body["name"]}
