@@ -155,6 +155,27 @@ SEEDS: dict[str, tuple[Any, ...]] = {
         {"keypair": {"name": "fuzz-kp"}},
         {"keypair": {"name": "fuzz-imported", "public_key": _ssh_rsa_public_key()}},
     ),
+    # -- Image (Glance v2): creates as openstacksdk sends them, patches as its update_image
+    "create_image": (
+        {"name": "fuzz-image", "disk_format": "qcow2", "container_format": "bare"},
+        {
+            "name": "fuzz-image",
+            "visibility": "private",
+            "min_ram": 512,
+            "tags": ["fuzz-tag"],
+            "owner_specified.openstack.object": "images/fuzz-image",
+        },
+    ),
+    "update_image": (
+        [
+            {"op": "replace", "path": "/name", "value": "fuzz-renamed"},
+            {"op": "add", "path": "/fuzz-key", "value": "fuzz-value"},
+            {"op": "replace", "path": "/tags", "value": ["a", "b"]},
+        ],
+        [{"op": "remove", "path": "/fuzz-key"}],
+    ),
+    "upload_image_data": ({"any": "bytes, sent as application/octet-stream or not"},),
+    "add_image_tag": ({},),  # reads no body; one is sent all the same
     # -- Cloud Load Balancers: creates as libcloud and pyrax send them (pyrax with explicit
     # nulls), the rest as the API documents them
     "create_load_balancer": (

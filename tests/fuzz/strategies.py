@@ -228,6 +228,10 @@ CONTENT_TYPES: tuple[str, ...] = (
     "*/*",
     "",
     "a" * 300,
+    # the Image service's JSON patch and image data
+    "application/openstack-images-v2.1-json-patch",
+    "application/openstack-images-v2.0-json-patch",
+    "application/octet-stream",
 )
 
 MICROVERSIONS: tuple[str, ...] = ("2.1", "latest", "2.99", "3.0", "2", "2.1.1", "x", "", "9" * 50)

@@ -97,6 +97,7 @@ RECIPES: Mapping[str, tuple[Recipe, ...]] = {
     "nova.network": (_constant("public"), _constant("private")),
     "nova.flavor_id": (_constant("general1-1"), _constant("fuzz-missing-flavor")),
     "nova.image_id": (_base_image, _snapshot),
+    "image.tag": (_constant("fuzz-tag"), _constant("fuzz-missing-tag")),
 }
 
 

@@ -7,6 +7,7 @@ answered before documents were cached), computed at the same frozen instant.
 from __future__ import annotations
 
 import json
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -182,8 +183,9 @@ def test_catalog_lists_equal_a_fresh_rendering(mimic_cloud, compute, collection)
             items = data.flavors_in(mimic_cloud.region)
             render = documents.flavor_detail if detail else None
         else:
-            items = data.images_in(mimic_cloud.region)
-            render = documents.image_detail if detail else None
+            items = mimic_cloud.service("image").images(compute.tenant)
+            now = mimic_cloud.clock.now()
+            render = partial(documents.image_detail, now=now) if detail else None
         expected = [
             render(root, compute.tenant, item)
             if render

@@ -52,6 +52,7 @@ __all__ = [
     "base_url",
     "behaviors",
     "encoded_json_response",
+    "encoded_list",
     "expect_object",
     "expect_string",
     "json_response",
@@ -562,6 +563,17 @@ def encoded_json_response(body: bytes, status: int = 200) -> Response:
     encodes a Python value.
     """
     return Response(body, status=status, content_type="application/json")
+
+
+def encoded_list(
+    member: str, items: Sequence[bytes], extra: Mapping[str, Any] | None = None
+) -> bytes:
+    """``json.dumps({member: [...items], **extra}).encode()`` from already encoded items."""
+    parts = [b"{", json.dumps(member).encode(), b": [", b", ".join(items), b"]"]
+    for key, value in (extra or {}).items():
+        parts.append(f", {json.dumps(key)}: {json.dumps(value)}".encode())
+    parts.append(b"}")
+    return b"".join(parts)
 
 
 def base_url(request: Request) -> str:

@@ -38,6 +38,7 @@ from pytest_mimic.services.base import (
 )
 from pytest_mimic.services.nova import documents, model, presets
 from pytest_mimic.services.nova.block_devices import block_devices
+from pytest_mimic.services.nova.images import image_source
 from pytest_mimic.services.nova.name_filter import NameFilter
 from pytest_mimic.services.nova.settings import SETTINGS
 from pytest_mimic.services.pagination import next_link, parse_limit
@@ -293,9 +294,13 @@ class NovaService(RoutedService):
 
     def __init__(self, context: ServiceContext) -> None:
         super().__init__(context)
-        #: The state model: every tenant's servers, keypairs, snapshots and quotas. Its
-        #: methods raise ``model.ComputeError`` (a ``ServiceError``) for what Nova refuses.
-        self.compute: model.Compute = model.Compute(context.now, lambda: context.config)
+        #: The state model: every tenant's servers, keypairs and quotas; images come from the
+        #: cloud's Image service (``images.image_source``). Its methods raise
+        #: ``model.ComputeError`` (a ``ServiceError``) for what Nova refuses.
+        finder = image_source()
+        self.compute: model.Compute = model.Compute(
+            context.now, lambda: context.config, lambda: finder(context)
+        )
         self._servers = documents.ServerDocuments()
         self._catalog = documents.CatalogDocuments()
 
@@ -848,7 +853,8 @@ class NovaService(RoutedService):
         root = self._root(request, region)
         images = _simple_page(request, self.compute.images(tenant, region), lambda i: i.id)
         render = self._catalog.image
-        items = [render(root, tenant, image, detail=detail) for image in images]
+        now = self.compute.now()
+        items = [render(root, tenant, image, now, detail=detail) for image in images]
         return encoded_json_response(documents.encoded_list("images", items))
 
     @route("/<region>/v2/<tenant>/images/<image_id>", operation="get_image")
@@ -856,11 +862,12 @@ class NovaService(RoutedService):
         """One image; any id answers unless strict or a preset invalid id."""
         image = self.compute.image(tenant, region, image_id)
         root = self._root(request, region)
-        return json_response({"image": documents.image_detail(root, tenant, image)})
+        detail = documents.image_detail(root, tenant, image, self.compute.now())
+        return json_response({"image": detail})
 
     @route("/<region>/v2/<tenant>/images/<image_id>", methods=("DELETE",), operation="delete_image")
     def delete_image(self, request: Request, region: str, tenant: str, image_id: str) -> Response:
-        """Delete a snapshot (204); base images are 403."""
+        """Delete one of the tenant's images (204); base images are 403."""
         self.compute.delete_image(tenant, region, image_id)
         return json_response(None, 204)
 

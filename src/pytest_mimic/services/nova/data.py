@@ -1,7 +1,8 @@
-"""The fixed flavor and image catalogue every fake Nova region starts with.
+"""The fixed flavor catalogue every fake Nova region starts with, and the preset bad ids.
 
-Ids never change between runs (flavors use Rackspace's names as ids; images use a uuid5 of
-their name), so a test may hard-code them. Lookups are dictionaries, never scans.
+Flavor ids never change between runs (Rackspace's names), so a test may hard-code them.
+Lookups are dictionaries, never scans. Images are not here: they live in the Image service
+(``images``), which Nova reads.
 
 By default (``strict_compute_refs`` off) any other id is accepted too and answered with a
 plausible record, because tests written against a real cloud carry that cloud's ids. The
@@ -10,26 +11,21 @@ preset "invalid" ids below always behave like ids real Nova does not know.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
     "FLAVORS",
-    "IMAGES",
     "INVALID_FLAVOR_REFS",
     "INVALID_IMAGE_REFS",
     "Flavor",
-    "Image",
     "flavors_in",
-    "images_in",
     "is_invalid_flavor_ref",
     "is_invalid_image_ref",
     "plausible_flavor",
-    "plausible_image",
 ]
 
 #: Image ids that behave as unknown to Nova even in the default, accept-anything mode.
@@ -37,10 +33,6 @@ INVALID_IMAGE_REFS: tuple[str, ...] = ("INVALID-IMAGE-ID", "1111", "image_ends_w
 #: Flavor ids that behave as unknown to Nova even in the default, accept-anything mode.
 INVALID_FLAVOR_REFS: tuple[str, ...] = ("INVALID-FLAVOR-ID", "8888", "-4", "1")
 
-#: Where the image ids come from; changing it would change every image id.
-_IMAGE_NAMESPACE = uuid.UUID("5f0c6a53-2f8e-4d59-9a3b-5b7e3c1d6a10")
-#: When the base images were "published"; fixed so responses are reproducible.
-_IMAGE_TIMESTAMP = "2024-01-15T08:00:00Z"
 #: OnMetal hardware exists only in this region, as on the Rackspace cloud.
 _ONMETAL_REGION = "IAD"
 
@@ -68,23 +60,6 @@ class Flavor:
     swap: int = 0
     rxtx_factor: float = 1.0
     flavor_class: str = "standard1"
-    onmetal: bool = False
-
-
-@dataclass(frozen=True)
-class Image:
-    """A bootable image; ``server_id`` is set for snapshots made with ``createImage``."""
-
-    id: str
-    name: str
-    min_ram: int = 512
-    min_disk: int = 20
-    created: str = _IMAGE_TIMESTAMP
-    updated: str = _IMAGE_TIMESTAMP
-    status: str = "ACTIVE"
-    size: int = 2_147_483_648
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    server_id: str | None = None
     onmetal: bool = False
 
 
@@ -151,88 +126,11 @@ _FLAVOR_LIST: tuple[Flavor, ...] = (
 FLAVORS: Mapping[str, Flavor] = {flavor.id: flavor for flavor in _FLAVOR_LIST}
 
 
-def _image(
-    name: str,
-    distro: str,
-    *,
-    os_type: str = "linux",
-    min_ram: int = 512,
-    min_disk: int = 20,
-    onmetal: bool = False,
-) -> Image:
-    metadata = {
-        "image_type": "base",
-        "os_type": os_type,
-        "org.openstack__1__os_distro": distro,
-        "vm_mode": "metal" if onmetal else "hvm",
-        "flavor_classes": "onmetal" if onmetal else "*,!onmetal",
-        "auto_disk_config": "disabled"
-        if onmetal
-        else ("False" if os_type == "windows" else "True"),
-    }
-    return Image(
-        id=str(uuid.uuid5(_IMAGE_NAMESPACE, name)),
-        name=name,
-        min_ram=min_ram,
-        min_disk=min_disk,
-        metadata=metadata,
-        onmetal=onmetal,
-    )
-
-
-_IMAGE_LIST: tuple[Image, ...] = (
-    _image("Ubuntu 24.04 LTS (Noble Numbat) (PVHVM)", "org.ubuntu"),
-    _image("Ubuntu 22.04 LTS (Jammy Jellyfish) (PVHVM)", "org.ubuntu"),
-    _image("Ubuntu 20.04 LTS (Focal Fossa) (PVHVM)", "org.ubuntu"),
-    _image("Debian 12 (Bookworm) (PVHVM)", "org.debian"),
-    _image("Debian 11 (Bullseye) (PVHVM)", "org.debian"),
-    _image("CentOS Stream 9 (PVHVM)", "org.centos"),
-    _image("AlmaLinux 9 (PVHVM)", "org.almalinux"),
-    _image("Rocky Linux 9 (PVHVM)", "org.rockylinux"),
-    _image("Red Hat Enterprise Linux 9 (PVHVM)", "com.redhat"),
-    _image("Fedora 40 (PVHVM)", "org.fedoraproject"),
-    _image("FreeBSD 14 (PVHVM)", "org.freebsd"),
-    _image("Arch 2024.1 (PVHVM)", "org.archlinux"),
-    _image("openSUSE Leap 15.5 (PVHVM)", "org.opensuse"),
-    _image(
-        "Windows Server 2022 Standard",
-        "com.microsoft.server",
-        os_type="windows",
-        min_ram=2048,
-        min_disk=40,
-    ),
-    _image(
-        "Windows Server 2019 Standard",
-        "com.microsoft.server",
-        os_type="windows",
-        min_ram=2048,
-        min_disk=40,
-    ),
-    _image("OnMetal - Ubuntu 22.04 LTS (Jammy Jellyfish)", "org.ubuntu", min_disk=32, onmetal=True),
-    _image("OnMetal - Debian 12 (Bookworm)", "org.debian", min_disk=32, onmetal=True),
-    _image("OnMetal - CentOS Stream 9", "org.centos", min_disk=32, onmetal=True),
-)
-
-#: Every base image by id.
-IMAGES: Mapping[str, Image] = {image.id: image for image in _IMAGE_LIST}
-
-
 def flavors_in(region: str) -> tuple[Flavor, ...]:
     """The flavors a region lists (OnMetal sizes only in IAD)."""
     return tuple(f for f in _FLAVOR_LIST if not f.onmetal or region == _ONMETAL_REGION)
 
 
-def images_in(region: str) -> tuple[Image, ...]:
-    """The base images a region lists (OnMetal images only in IAD)."""
-    return tuple(i for i in _IMAGE_LIST if not i.onmetal or region == _ONMETAL_REGION)
-
-
 def plausible_flavor(flavor_id: str) -> Flavor:
     """A made-up but well-formed flavor for an id this catalogue does not know."""
     return Flavor(flavor_id, f"Flavor {flavor_id}", 512, 1, 20)
-
-
-def plausible_image(image_id: str) -> Image:
-    """A made-up but well-formed image for an id this catalogue does not know."""
-    metadata: dict[str, Any] = {"image_type": "base", "os_type": "linux"}
-    return Image(id=image_id, name=f"Image {image_id}", metadata=metadata)

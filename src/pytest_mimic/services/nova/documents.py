@@ -21,12 +21,14 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Final
 
 from pytest_mimic.clock import isoformat_z
+from pytest_mimic.services.base import encoded_list
 from pytest_mimic.services.nova import data
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from pytest_mimic.services.nova.data import Flavor, Image
+    from pytest_mimic.services.nova.data import Flavor
+    from pytest_mimic.services.nova.images import ImageRecord
     from pytest_mimic.services.nova.model import Server
 
 __all__ = [
@@ -256,8 +258,20 @@ def flavor_detail(root: str, tenant: str, flavor: Flavor) -> dict[str, Any]:
     }
 
 
-def image_detail(root: str, tenant: str, image: Image) -> dict[str, Any]:
-    """An image with its metadata, links and, for a snapshot, the server it came from."""
+#: Glance status -> (Nova's image status, progress), as Nova's image view maps them.
+_IMAGE_STATES: Mapping[str, tuple[str, int]] = {
+    "active": ("ACTIVE", 100),
+    "queued": ("SAVING", 25),
+    "saving": ("SAVING", 50),
+    "deleted": ("DELETED", 0),
+    "pending_delete": ("DELETED", 0),
+    "killed": ("ERROR", 0),
+}
+
+
+def image_detail(root: str, tenant: str, image: ImageRecord, now: float) -> dict[str, Any]:
+    """An image as Nova's proxy shows it at ``now`` (Glance's status mapped to Nova's, its
+    properties as metadata) with links and, for a snapshot, the server it came from."""
     image_links = links(root, tenant, f"images/{image.id}")
     image_links.append(
         {
@@ -266,28 +280,28 @@ def image_detail(root: str, tenant: str, image: Image) -> dict[str, Any]:
             "rel": "alternate",
         }
     )
+    glance_status = image.status_at(now)
+    status, progress = _IMAGE_STATES.get(glance_status, ("UNKNOWN", 0))
     body: dict[str, Any] = {
         "id": image.id,
         "name": image.name,
-        "status": image.status,
-        "created": image.created,
-        "updated": image.updated,
+        "status": status,
+        "created": _stamp(image.created),
+        "updated": _stamp(image.updated_at(now)),
         "minDisk": image.min_disk,
         "minRam": image.min_ram,
-        "progress": 100,
-        "metadata": dict(image.metadata),
-        "OS-EXT-IMG-SIZE:size": image.size,
+        "progress": progress,
+        "metadata": dict(image.properties),
+        "OS-EXT-IMG-SIZE:size": image.size if glance_status == "active" else None,
         "links": image_links,
     }
-    if image.server_id is not None:
-        body["server"] = {
-            "id": image.server_id,
-            "links": links(root, tenant, f"servers/{image.server_id}"),
-        }
+    server_id = image.properties.get("instance_uuid")
+    if server_id is not None:
+        body["server"] = {"id": server_id, "links": links(root, tenant, f"servers/{server_id}")}
     return body
 
 
-def brief(root: str, tenant: str, collection: str, item: Flavor | Image) -> dict[str, Any]:
+def brief(root: str, tenant: str, collection: str, item: Flavor | ImageRecord) -> dict[str, Any]:
     """The brief list entry of a flavor or an image: id, name and links."""
     return {
         "id": item.id,
@@ -399,13 +413,16 @@ class CatalogDocuments:
             root, tenant, kind, flavor.id, lambda: _flavor_document(root, tenant, flavor, detail)
         )
 
-    def image(self, root: str, tenant: str, image: Image, *, detail: bool) -> bytes:
-        """The encoded image, brief or detailed."""
-        if data.IMAGES.get(image.id) is not image:
-            return _encode(_image_document(root, tenant, image, detail))
+    def image(
+        self, root: str, tenant: str, image: ImageRecord, now: float, *, detail: bool
+    ) -> bytes:
+        """The encoded image, brief or detailed; only the provider's base images (no owner),
+        which never change, are cached."""
+        if image.owner is not None:
+            return _encode(_image_document(root, tenant, image, now, detail))
         kind = "image-detail" if detail else "image"
         return self._get(
-            root, tenant, kind, image.id, lambda: _image_document(root, tenant, image, detail)
+            root, tenant, kind, image.id, lambda: _image_document(root, tenant, image, now, detail)
         )
 
     def _get(
@@ -435,20 +452,13 @@ def _flavor_document(root: str, tenant: str, flavor: Flavor, detail: bool) -> di
     return flavor_detail(root, tenant, flavor) if detail else brief(root, tenant, "flavors", flavor)
 
 
-def _image_document(root: str, tenant: str, image: Image, detail: bool) -> dict[str, Any]:
-    return image_detail(root, tenant, image) if detail else brief(root, tenant, "images", image)
+def _image_document(
+    root: str, tenant: str, image: ImageRecord, now: float, detail: bool
+) -> dict[str, Any]:
+    if detail:
+        return image_detail(root, tenant, image, now)
+    return brief(root, tenant, "images", image)
 
 
 def _encode(document: Any) -> bytes:
     return json.dumps(document).encode()
-
-
-def encoded_list(
-    member: str, items: Sequence[bytes], extra: Mapping[str, Any] | None = None
-) -> bytes:
-    """``json.dumps({member: [...items], **extra}).encode()`` from already encoded items."""
-    parts = [b"{", json.dumps(member).encode(), b": [", b", ".join(items), b"]"]
-    for key, value in (extra or {}).items():
-        parts.append(f", {json.dumps(key)}: {json.dumps(value)}".encode())
-    parts.append(b"}")
-    return b"".join(parts)

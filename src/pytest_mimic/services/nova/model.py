@@ -1,4 +1,4 @@
-r"""The state of a fake Nova: servers, keypairs, snapshots and quotas per tenant per region.
+r"""The state of a fake Nova: servers, keypairs and quotas per tenant per region.
 
 Plain Python, no HTTP. Time comes only from the clock handed in; a server's status is
 computed from its ``Timeline`` whenever it is read, so BUILD turns ACTIVE (and REBOOT turns
@@ -30,7 +30,8 @@ from pytest_mimic.clock import isoformat_z
 from pytest_mimic.errors import ServiceError
 from pytest_mimic.services.lifecycle import Timeline
 from pytest_mimic.services.nova import data
-from pytest_mimic.services.nova.data import Flavor, Image
+from pytest_mimic.services.nova.data import Flavor
+from pytest_mimic.services.nova.images import PlausibleImage, plausible_image
 from pytest_mimic.services.nova.settings import (
     BUILD_SECONDS,
     DEFAULT_QUOTAS,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from pytest_mimic.config import CloudConfig
+    from pytest_mimic.services.nova.images import ImageRecord, ImageSource
 
 __all__ = [
     "ACTION_SECONDS",
@@ -120,7 +122,7 @@ STATES: Mapping[str, tuple[str, str | None, int]] = {
 
 #: The image of a server booted from a volume or volume snapshot: none (Nova's empty
 #: ``image_ref``).
-NO_IMAGE = Image(id="", name="", min_ram=0, min_disk=0, size=0)
+NO_IMAGE = PlausibleImage(id="", name="", min_ram=0, min_disk=0, size=0, properties={})
 
 _T = TypeVar("_T")
 
@@ -164,6 +166,16 @@ class NotFound(ComputeError):
 
     default_status: ClassVar[int] = 404
     default_fault: ClassVar[str | None] = "itemNotFound"
+
+
+#: Nova's fault name per status, for errors another service raised.
+_FAULTS: Mapping[int, str] = {
+    400: "badRequest",
+    403: "forbidden",
+    404: "itemNotFound",
+    409: "conflictingRequest",
+    413: "overLimit",
+}
 
 
 class Conflict(ComputeError):
@@ -249,7 +261,7 @@ class Server:
     tenant_id: str
     user_id: str
     region: str
-    image: Image
+    image: ImageRecord
     flavor: Flavor
     metadata: dict[str, str]
     key_name: str | None
@@ -369,7 +381,6 @@ class Account:
         #: Deleted servers, oldest deletion first, keyed by when they changed last.
         self.deleted: OrderedIndex[Server] = OrderedIndex()
         self.keypairs: dict[str, Keypair] = {}
-        self.snapshots: dict[str, Image] = {}
         self.quotas: dict[str, int] = dict(quotas)
         self.instances_used = 0
         self.cores_used = 0
@@ -413,11 +424,18 @@ class Account:
 
 
 class Compute:
-    """Every tenant's servers in every region, plus the shared flavor and image catalogue."""
+    """Every tenant's servers in every region, and the flavor catalogue; images come from
+    ``images()``, the cloud's image source (``None``: no image service in this cloud)."""
 
-    def __init__(self, now: Callable[[], float], config: Callable[[], CloudConfig]) -> None:
+    def __init__(
+        self,
+        now: Callable[[], float],
+        config: Callable[[], CloudConfig],
+        images: Callable[[], ImageSource | None] = lambda: None,
+    ) -> None:
         self._now = now
         self._config = config
+        self._images = images
         self._lock = threading.RLock()
         self._accounts: dict[tuple[str, str], Account] = {}
         self._quota_overrides: dict[tuple[str, str | None], dict[str, int]] = {}
@@ -425,7 +443,7 @@ class Compute:
     # -- accounts and quotas -------------------------------------------------------------
 
     def reset(self) -> object:
-        """Forget every server, keypair, snapshot and quota change.
+        """Forget every server, keypair and quota change (snapshots live in the image source).
 
         Returns the old state without freeing it, so the caller can have it freed off the
         critical path (freeing a thousand servers costs more than the rest of a reset).
@@ -490,33 +508,32 @@ class Compute:
             raise NotFound(f"Flavor {flavor_id} could not be found.")
         return data.plausible_flavor(flavor_id)
 
-    def images(self, tenant_id: str, region: str) -> list[Image]:
-        """Base images of the region, then the tenant's snapshots in creation order."""
-        with self._lock:
-            snapshots = list(self.account(tenant_id, region).snapshots.values())
-        return [*data.images_in(region), *snapshots]
+    def images(self, tenant_id: str, region: str) -> list[ImageRecord]:
+        """Base images of the region, then the tenant's own (snapshots) in creation order."""
+        source = self._images()
+        return [] if source is None else list(source.images(tenant_id, region))
 
-    def image(self, tenant_id: str, region: str, image_id: str) -> Image:
+    def image(self, tenant_id: str, region: str, image_id: str) -> ImageRecord:
         """An image by id; unknown ids are made up unless strict or a preset invalid id."""
-        known = data.IMAGES.get(image_id)
-        if known is not None and (not known.onmetal or known in data.images_in(region)):
-            return known
-        with self._lock:
-            snapshot = self.account(tenant_id, region).snapshots.get(image_id)
-        if snapshot is not None:
-            return snapshot
+        source = self._images()
+        found = None if source is None else source.find(tenant_id, region, image_id)
+        if found is not None:
+            return found
         if data.is_invalid_image_ref(image_id) or self._config().value(STRICT_REFS):
             raise NotFound("Image not found.")
-        return data.plausible_image(image_id)
+        return plausible_image(image_id)
 
     def delete_image(self, tenant_id: str, region: str, image_id: str) -> None:
-        """Delete a snapshot; base images cannot be deleted (403)."""
-        with self._lock:
-            account = self.account(tenant_id, region)
-            if account.snapshots.pop(image_id, None) is not None:
-                return
-        self.image(tenant_id, region, image_id)
-        raise Forbidden("Not allowed to delete a base image.")
+        """Delete one of the tenant's images; base images cannot be deleted (403)."""
+        image = self.image(tenant_id, region, image_id)
+        source = self._images()
+        if source is None or image.owner != tenant_id:
+            raise Forbidden("Not allowed to delete a base image.")
+        try:
+            source.delete(tenant_id, region, image_id)
+        except ServiceError as error:  # Glance's refusal (a protected image), told as Nova
+            fault = _FAULTS.get(error.status)
+            raise ComputeError(error.status, error.message, fault=fault) from None
 
     # -- servers -------------------------------------------------------------------------
 
@@ -533,12 +550,14 @@ class Compute:
         keypair, metadata and quotas first.
         """
         behaviour = behaviour or CreationBehaviour()
-        image = NO_IMAGE
+        image: ImageRecord = NO_IMAGE
         if spec.image_ref:
             try:
                 image = self.image(tenant_id, region, spec.image_ref)
             except NotFound:
                 raise InvalidInput("Can not find requested image") from None
+            if image.status_at(self._now()) != "active":
+                raise InvalidInput(f"Image {image.id} is not active.")
         try:
             flavor = self.flavor(region, spec.flavor_ref)
         except NotFound:
@@ -569,7 +588,9 @@ class Compute:
             account.charge(flavor, spec.count)
             return servers
 
-    def _check_block_devices(self, tenant_id: str, region: str, spec: ServerSpec) -> Image | None:
+    def _check_block_devices(
+        self, tenant_id: str, region: str, spec: ServerSpec
+    ) -> ImageRecord | None:
         """Nova's checks of a create's block devices; returns the image the boot device
         (boot index 0) is made from, if it is made from one.
         """
@@ -617,7 +638,7 @@ class Compute:
         account: Account,
         spec: ServerSpec,
         name: str,
-        image: Image,
+        image: ImageRecord,
         flavor: Flavor,
         now: float,
         build: float,
@@ -964,8 +985,10 @@ class Compute:
         server_id: str,
         name: str,
         metadata: Mapping[str, str] | None = None,
-    ) -> Image:
-        """Snapshot the server into a new tenant image (listed with the base images)."""
+    ) -> ImageRecord:
+        """Snapshot the server into a new image of the tenant's (``queued``, then ``saving``,
+        then ``active``, as the image source times it); a plausible one when this cloud has
+        no image source to keep it."""
         with self._lock:
             server = self.server(tenant_id, region, server_id)
             self._require(server, "createImage", {"ACTIVE", "VERIFY_RESIZE", "RESCUE"})
@@ -974,26 +997,25 @@ class Compute:
                 raise Forbidden(
                     f"Maximum number of metadata items exceeds {account.quotas['maxImageMeta']}"
                 )
-            stamp = isoformat_z(self._now(), digits=0)
-            info = {
+            properties = {
                 **(metadata or {}),
                 "image_type": "snapshot",
-                "instance_uuid": server.id,
                 "base_image_ref": server.image.id,
-                "os_type": server.image.metadata.get("os_type", "linux"),
+                "os_type": server.image.properties.get("os_type", "linux"),
+                "user_id": server.user_id,
             }
-            image = Image(
-                id=str(uuid.uuid4()),
+            source = self._images()
+            if source is None:
+                return plausible_image(str(uuid.uuid4()))
+            return source.snapshot(
+                tenant_id,
+                region,
                 name=name,
+                server_id=server.id,
+                properties=properties,
                 min_ram=server.flavor.ram,
                 min_disk=server.flavor.disk,
-                created=stamp,
-                updated=stamp,
-                metadata=info,
-                server_id=server.id,
             )
-            account.snapshots[image.id] = image
-            return image
 
     # -- keypairs ------------------------------------------------------------------------
 
