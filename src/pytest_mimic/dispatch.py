@@ -277,7 +277,10 @@ class Dispatcher:
             request = Request(environ)
         if service is None:
             unrouted = Request(environ)
-            unrouted.max_content_length = MAX_BODY_BYTES
+            # A claim may read the body (an SQS form at the root): up to the largest cap.
+            unrouted.max_content_length = max(
+                (s.max_body_bytes for s in self._services()), default=MAX_BODY_BYTES
+            )
             service = self._claimant(unrouted) or self.fallback
             request = unrouted  # served at the root, as the service's own paths
         # One limit per service, checked on Content-Length before anything is read.

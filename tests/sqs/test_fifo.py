@@ -40,7 +40,7 @@ def test_fifo_attributes(sqs, fifo):
 def test_fifo_names_need_the_suffix_and_the_attribute(sqs):
     with pytest.raises(ClientError) as error:
         sqs.create_queue(QueueName="plain", Attributes={"FifoQueue": "true"})
-    assert _code(error) == "InvalidParameterValue"
+    assert _code(error) == "InvalidAttributeName"
     with pytest.raises(ClientError) as error:
         sqs.create_queue(QueueName="suffix.fifo")
     assert _code(error) == "InvalidParameterValue"

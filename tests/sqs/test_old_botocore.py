@@ -89,3 +89,72 @@ def test_every_operation_through_a_query_protocol_botocore(mimic_cloud):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+ISSUE_15 = textwrap.dedent(
+    """
+    import sys
+    import boto3
+    from botocore.exceptions import ClientError
+
+    c = boto3.client("sqs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                     aws_access_key_id="testing", aws_secret_access_key="testing")
+    url = c.create_queue(QueueName="q")["QueueUrl"]
+    fifo = c.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+
+    def error(call, **params):
+        try:
+            call(**params)
+        except ClientError as e:
+            return e.response["Error"]["Code"], e.response["Error"]["Message"]
+        raise AssertionError("no error")
+
+    big = "a" * 1048576
+    c.send_message(QueueUrl=url, MessageBody=big)  # 1: exactly the maximum
+    assert error(c.send_message, QueueUrl=url, MessageBody=big + "a")[0] == "InvalidParameterValue"
+    for op in (c.send_message_batch, c.delete_message_batch, c.change_message_visibility_batch):
+        code = error(op, QueueUrl=url, Entries=[])[0]  # 2: sent as Entries=
+        assert code == "AWS.SimpleQueueService.EmptyBatchRequest", code
+    assert error(c.tag_queue, QueueUrl=url, Tags={}) == (
+        "MissingParameter", "The request must contain the parameter Tags.")
+    assert error(c.untag_queue, QueueUrl=url, TagKeys=[])[0] == "InvalidParameterValue"
+    assert error(c.add_permission, QueueUrl=url, Label="l", AWSAccountIds=["1"],
+                 Actions=[]) == ("MissingParameter",
+                                 "The request must contain the parameter Actions.")
+    assert error(c.send_message_batch, QueueUrl=fifo, Entries=[  # 3: whole request
+        {"Id": "a", "MessageBody": "x", "MessageDeduplicationId": "1"}])[0] == (
+        "InvalidParameterValue")
+    c.send_message(QueueUrl=url, MessageBody="m", MessageAttributes={
+        "Hello": {"DataType": "String", "StringValue": "1"},
+        "Help.Me": {"DataType": "String", "StringValue": "2"}})
+    c.purge_queue(QueueUrl=url)
+    c.delete_queue(QueueUrl=url)
+    url = c.create_queue(QueueName="r")["QueueUrl"]
+    c.send_message(QueueUrl=url, MessageBody="m", MessageAttributes={
+        "Hello": {"DataType": "String", "StringValue": "1"},
+        "Help.Me": {"DataType": "String", "StringValue": "2"}})
+    got = c.receive_message(QueueUrl=url, MessageAttributeNames=["Hel.*"])["Messages"][0]
+    assert sorted(got["MessageAttributes"]) == ["Hello", "Help.Me"]  # 5
+    assert error(c.add_permission, QueueUrl=url, Label="l", AWSAccountIds=["111111111111"],
+                 Actions=["RemovePermission"])[1].startswith(  # 6
+        "Value SQS:RemovePermission for parameter ActionName is invalid.")
+    assert error(c.tag_queue, QueueUrl=url, Tags={f"k{i}": "v" for i in range(51)})[1] == (
+        "Too many tags added for queue r.")  # 7
+    assert error(c.create_queue, QueueName="plain", Attributes={"FifoQueue": "false"}) == (
+        "InvalidAttributeName", "Unknown Attribute FifoQueue.")  # 9
+    print("ok")
+    """
+)
+
+
+def test_issue_15_answers_through_a_query_protocol_botocore(mimic_cloud):
+    """botocore's own query serializer (empty lists as ``Entries=``) meets AWS's answers."""
+    done = subprocess.run(
+        [PYTHON, "-c", ISSUE_15, mimic_cloud.url("sqs")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -308,12 +308,16 @@ def test_bad_query_input_gets_the_real_code(query, queue, action, params, code):
     assert answer.code == code
 
 
-def test_a_request_without_action_is_missing_action(mimic_cloud):
+def test_a_request_without_action_is_an_unknown_operation(mimic_cloud):
+    """SQS answers a bare ``<UnknownOperationException/>`` and a 404, even to JSON Accept."""
     import requests
 
-    answer = requests.post(mimic_cloud.url("sqs"), data={"QueueName": "x"}, timeout=10)
-    assert answer.status_code == 400
-    assert "<Code>MissingAction</Code>" in answer.text
+    for accept in ("*/*", "application/json"):
+        answer = requests.post(
+            mimic_cloud.url("sqs"), data={"QueueName": "x"}, headers={"Accept": accept}, timeout=10
+        )
+        assert answer.status_code == 404
+        assert answer.text == "<UnknownOperationException/>"
 
 
 def test_malformed_form_encoding_is_a_client_error(mimic_cloud):

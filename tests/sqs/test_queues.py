@@ -343,7 +343,9 @@ def test_permissions_on_an_odd_hand_written_policy_never_fail_the_server(sqs, st
         sqs.remove_permission(QueueUrl=url, Label="p")
 
 
-def test_fifo_queue_false_on_a_standard_queue_is_not_shown(sqs):
-    url = sqs.create_queue(QueueName="plain", Attributes={"FifoQueue": "false"})["QueueUrl"]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    assert "FifoQueue" not in attributes
+def test_fifo_queue_false_on_a_standard_queue_is_refused(sqs):
+    """SQS knows no FifoQueue attribute on a queue whose name lacks .fifo, whatever its value."""
+    with pytest.raises(ClientError) as error:
+        sqs.create_queue(QueueName="plain", Attributes={"FifoQueue": "false"})
+    assert error.value.response["Error"]["Code"] == "InvalidAttributeName"
+    assert error.value.response["Error"]["Message"] == "Unknown Attribute FifoQueue."

@@ -27,7 +27,6 @@ from pytest_mimic.clock import real_monotonic
 from pytest_mimic.errors import ServiceError
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.services.base import (
-    MAX_BODY_BYTES,
     Operation,
     Service,
     ServiceContext,
@@ -36,6 +35,7 @@ from pytest_mimic.services.base import (
 )
 from pytest_mimic.services.sqs import protocol_json, protocol_query
 from pytest_mimic.services.sqs import settings as sqs_settings
+from pytest_mimic.services.sqs.checks import message_size
 from pytest_mimic.services.sqs.errors import SqsError, kind_of
 from pytest_mimic.services.sqs.md5 import AttributeValue, attributes_md5, body_md5
 from pytest_mimic.services.sqs.model import (
@@ -74,10 +74,23 @@ _RESET_PATH = "/moto-api/reset"
 _CALL_KEY = "pytest_mimic.sqs.call"
 _QUEUE_PATH = re.compile(r"/(\d{12})/([^/]+)/?")
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([A-Za-z0-9-]{1,40})/")
+#: The X-Ray header SQS keeps as a sent message's ``AWSTraceHeader`` system attribute.
+_TRACE_HEADER = "X-Amzn-Trace-Id"
 _REGION = re.compile(r"[A-Za-z0-9-]{1,40}")
 _BATCH_ID = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _FORM = "application/x-www-form-urlencoded"
-_ATTRIBUTE_FILTERS = frozenset({"All", ".*"})
+_FORM_KEY = "pytest_mimic.sqs.form"
+_ATTRIBUTE_FILTERS = frozenset({"All", ".*", "*"})
+#: Actions a query request may not send to a queue's URL.
+_NOT_AT_QUEUE_URL = frozenset({"CreateQueue", "ListQueues"})
+#: The largest SQS request body read. The largest legal request carries 1,048,576 bytes of
+#: messages (one message, or a batch's total): percent-encoding in the query protocol makes
+#: each byte up to 3, and a binary attribute's base64 (4/3) then percent-encoded up to 4;
+#: JSON escapes make each byte up to 3. The names, ids and the rest of the envelope add
+#: some tens of kilobytes. 5 MiB holds that with room to spare, so every size error up to
+#: there is the model's, with SQS's own code and byte count.
+MAX_REQUEST_BYTES = 5 * 1024 * 1024
+_PEEK_BYTES = 512
 
 
 @dataclass
@@ -92,6 +105,8 @@ class _Call:
     region: str
     path_queue: str | None
     request_id: str
+    #: A query request that asked for JSON (``Accept: application/json``).
+    json_answer: bool = False
 
 
 def _snake(name: str) -> str:
@@ -122,7 +137,22 @@ def _region(request: Request) -> str:
 
 
 def _form(request: Request) -> dict[str, str]:
-    """Query-string and (form) body parameters; undecodable text is a client error."""
+    """Query-string and (form) body parameters, parsed once per request; undecodable text
+    is a client error.
+    """
+    cached: dict[str, str] | SqsError | None = request.environ.get(_FORM_KEY)
+    if cached is None:
+        try:
+            cached = _read_form(request)
+        except SqsError as error:
+            cached = error
+        request.environ[_FORM_KEY] = cached
+    if isinstance(cached, SqsError):
+        raise cached
+    return cached
+
+
+def _read_form(request: Request) -> dict[str, str]:
     pairs: list[tuple[str, str]] = []
     try:
         query = request.query_string.decode("latin-1")
@@ -138,13 +168,39 @@ def _form(request: Request) -> dict[str, str]:
     return dict(pairs)
 
 
-def _integer(params: Mapping[str, Any], name: str, low: int, high: int) -> int | None:
+def _peek_action(request: Request) -> str:
+    """The action of a request whose body is too large to read: from the target header,
+    the query string, or the head of a form body (botocore and the SDKs put ``Action``
+    first).
+    """
+    action = request.headers.get("X-Amz-Target", "").partition(".")[2]
+    action = action or request.args.get("Action", "")
+    if action or request.mimetype != _FORM or request.content_length is None:
+        return action
+    stream = request.environ.get("wsgi.input")
+    try:
+        head = stream.read(_PEEK_BYTES) if stream is not None else b""
+        pairs = parse_qsl(head.decode("latin-1"), keep_blank_values=True)
+    except (OSError, ValueError):
+        return ""
+    # The last pair may be cut short by the peek; only whole ones count.
+    complete = pairs if len(head) < _PEEK_BYTES else pairs[:-1]
+    return str(dict(complete).get("Action", ""))
+
+
+def _integer(
+    params: Mapping[str, Any], name: str, low: int, high: int, *, between: bool = True
+) -> int | None:
     value = params.get(name)
     if value is not None and not low <= value <= high:
+        reason = (
+            f"Must be between {low} and {high}, if provided."
+            if between
+            else f"Must be >= {low} and <= {high}, if provided."
+        )
         raise SqsError(
             "InvalidParameterValue",
-            f"Value {value} for parameter {name} is invalid. Reason: Must be between "
-            f"{low} and {high}, if provided.",
+            f"Value {value} for parameter {name} is invalid. Reason: {reason}",
         )
     return value
 
@@ -201,6 +257,19 @@ def _check_batch(entries: list[dict[str, Any]], entry_name: str) -> None:
         seen.add(entry_id)
 
 
+def _batch_result(successful: list[Any], failed: list[Any]) -> dict[str, Any]:
+    """A batch answer; SQS leaves an empty ``Failed`` list out."""
+    result: dict[str, Any] = {"Successful": successful}
+    if failed:
+        result["Failed"] = failed
+    return result
+
+
+def _wants_json(request: Request) -> bool:
+    """Whether a query request asked for a JSON answer, which SQS then gives."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def _failure(entry_id: str, error: SqsError) -> dict[str, Any]:
     """A failed batch entry: errors of one entry are data in the answer, not an answer."""
     code = error.kind.code
@@ -237,7 +306,8 @@ def _filter_attributes(
     if _ATTRIBUTE_FILTERS.intersection(wanted):
         return dict(attributes)
     exact = set(wanted)
-    prefixes = tuple(name[:-1] for name in wanted if name.endswith(".*"))
+    # ``Hel.*`` selects ``Hello`` and ``Help.Me``: the prefix is what precedes ``.*``.
+    prefixes = tuple(name[:-2] for name in wanted if name.endswith(".*"))
     return {
         name: value
         for name, value in attributes.items()
@@ -255,6 +325,7 @@ class SQSService(Service):
 
     name: ClassVar[str] = "sqs"
     prefix: ClassVar[str] = "/sqs"
+    max_body_bytes: ClassVar[int] = MAX_REQUEST_BYTES
     settings: ClassVar[Sequence[Setting[Any]]] = sqs_settings.SETTINGS
     conflicting_environment: ClassVar[Sequence[str]] = sqs_settings.CONFLICTING_ENVIRONMENT
     behaviors: ClassVar[Mapping[str, str]] = {
@@ -323,7 +394,7 @@ class SQSService(Service):
         if request.args.get("Version") == "2012-11-05" and "Action" in request.args:
             return True
         length = request.content_length
-        if request.mimetype != _FORM or length is None or length > MAX_BODY_BYTES:
+        if request.mimetype != _FORM or length is None or length > self.max_body_bytes:
             return False
         try:
             form = _form(request)
@@ -357,6 +428,8 @@ class SQSService(Service):
         if call.protocol == "json":
             return protocol_json.response(result, call.request_id)
         assert call.spec is not None
+        if call.json_answer:
+            return protocol_query.response_json(call.spec, result, call.request_id)
         return protocol_query.response(call.spec, result, call.request_id)
 
     def error_response(
@@ -379,10 +452,10 @@ class SQSService(Service):
             call = request.environ.get(_CALL_KEY)
             protocol = call.protocol if call is not None else self._guess_protocol(request)
             if status == 413 and fault is None:
-                # The server refuses bodies over its limit before SQS sees them; answer as
-                # SQS answers a message or batch that is too long.
-                action = request.headers.get("X-Amz-Target", "").partition(".")[2]
-                action = action or request.args.get("Action", "")
+                # Bodies over MAX_REQUEST_BYTES are refused before SQS reads them; answer as
+                # SQS answers a message or batch that is too long (without the byte count,
+                # which would need the whole body).
+                action = _peek_action(request)
                 if action == "SendMessageBatch":
                     status, fault = 400, "BatchRequestTooLong"
                     message = f"Batch requests cannot be longer than {MAX_BATCH_BYTES} bytes."
@@ -395,6 +468,13 @@ class SQSService(Service):
         kind = kind_of(fault, status)
         request_id = call.request_id if call is not None else str(uuid.uuid4())
         writer = protocol_json.error if protocol == "json" else protocol_query.error
+        if (
+            protocol == "query"
+            and request is not None
+            and _wants_json(request)
+            and kind.code != "UnknownOperationException"
+        ):
+            writer = protocol_query.error_json
         return writer(kind, message, status, request_id, headers)
 
     # -- test conveniences -------------------------------------------------------------
@@ -473,12 +553,13 @@ class SQSService(Service):
             call.protocol = self._guess_protocol(request)
             if call.protocol == "json":
                 raise SqsError("UnknownOperation", "The request names no X-Amz-Target.")
+            call.json_answer = _wants_json(request)
             form = _form(request)
             name = form.get("Action")
             if not name:
-                raise SqsError("MissingAction", "The request must contain the parameter Action.")
+                raise SqsError("UnknownOperationException", "The request names no Action.")
             spec = OPERATIONS.get(name)
-            if spec is None:
+            if spec is None or (path_queue is not None and name in _NOT_AT_QUEUE_URL):
                 raise SqsError(
                     "InvalidAction", f"The action {name} is not valid for this endpoint."
                 )
@@ -597,9 +678,7 @@ class SQSService(Service):
 
     def _untag_queue(self, request: Request, call: _Call) -> dict[str, Any]:
         with self.sqs.lock:
-            queue = self._queue(call)
-            for key in call.params["TagKeys"]:
-                queue.tags.pop(key, None)
+            self.sqs.untag(self._queue(call), call.params["TagKeys"])
         return {}
 
     def _list_queue_tags(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -635,8 +714,9 @@ class SQSService(Service):
 
     def _send_message(self, request: Request, call: _Call) -> dict[str, Any]:
         spec = self._send_spec(call.params)
+        trace = request.headers.get(_TRACE_HEADER)
         with self.sqs.lock:
-            sent = self.sqs.send(self._queue(call), spec)
+            sent = self.sqs.send(self._queue(call), spec, trace_header=trace)
         self.context.notify_change()
         return {
             "MD5OfMessageBody": sent.md5_body,
@@ -650,11 +730,7 @@ class SQSService(Service):
         entries = call.params["Entries"]
         _check_batch(entries, "SendMessageBatchRequestEntry")
         specs = [self._send_spec(entry) for entry in entries]
-        total = 0
-        for spec in specs:
-            total += len((spec.body or "").encode("utf-8", "replace"))
-            for name, value in {**spec.attributes, **spec.system_attributes}.items():
-                total += len(name.encode("utf-8", "replace")) + value.size()
+        total = sum(message_size(spec) for spec in specs)
         if total > MAX_BATCH_BYTES:
             raise SqsError(
                 "BatchRequestTooLong",
@@ -663,11 +739,13 @@ class SQSService(Service):
             )
         successful: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
+        trace = request.headers.get(_TRACE_HEADER)
         with self.sqs.lock:
             queue = self._queue(call)
+            self.sqs.check_fifo_batch(queue, specs)
             for entry, spec in zip(entries, specs, strict=True):
                 try:
-                    sent = self.sqs.send(queue, spec)
+                    sent = self.sqs.send(queue, spec, batch=True, trace_header=trace)
                 except SqsError as error:
                     failed.append(_failure(entry["Id"], error))
                     continue
@@ -683,13 +761,13 @@ class SQSService(Service):
                 )
         if successful:
             self.context.notify_change()
-        return {"Successful": successful, "Failed": failed}
+        return _batch_result(successful, failed)
 
     def _receive_message(self, request: Request, call: _Call) -> dict[str, Any]:
         params = call.params
         limit = _integer(params, "MaxNumberOfMessages", 1, MAX_BATCH) or 1
         visibility = _integer(params, "VisibilityTimeout", 0, MAX_VISIBILITY)
-        wait = _integer(params, "WaitTimeSeconds", 0, 20)
+        wait = _integer(params, "WaitTimeSeconds", 0, 20, between=False)
         # Scenarios change a receive through the fault engine's Behave actions.
         for behave in behaviors(request):
             if behave.name == "empty":
@@ -800,7 +878,7 @@ class SQSService(Service):
                     successful.append({"Id": entry["Id"]})
         if queue.fifo:
             self.context.notify_change()
-        return {"Successful": successful, "Failed": failed}
+        return _batch_result(successful, failed)
 
     def _change_message_visibility(self, request: Request, call: _Call) -> dict[str, Any]:
         timeout = _integer(call.params, "VisibilityTimeout", 0, MAX_VISIBILITY)
@@ -833,7 +911,7 @@ class SQSService(Service):
                 else:
                     successful.append({"Id": entry["Id"]})
         self.context.notify_change()
-        return {"Successful": successful, "Failed": failed}
+        return _batch_result(successful, failed)
 
     # -- message move tasks --------------------------------------------------------------
 

@@ -125,6 +125,11 @@ def validate(
         if key == "FifoQueue" and creating:
             result[key] = value.lower()
             continue
+        if key in _FIFO_ONLY and key != "ContentBasedDeduplication" and not fifo:
+            raise SqsError(
+                "InvalidAttributeName",
+                f"You can specify the {key} only when FifoQueue is set to true.",
+            )
         if key not in _SETTABLE or (key in _FIFO_ONLY and not fifo):
             raise SqsError("InvalidAttributeName", f"Unknown Attribute {key}.")
         if key in _RANGES:
@@ -183,7 +188,7 @@ def apply_update(settings: dict[str, str], given: Mapping[str, str]) -> None:
     """SetQueueAttributes: merge the checked ``given`` attributes into ``settings``."""
     _check_throughput({**settings, **given})
     for key, value in given.items():
-        if value == "" and key in _REMOVABLE:
+        if value == "" and key in (*_REMOVABLE, "KmsMasterKeyId"):
             settings.pop(key, None)
         else:
             settings[key] = value
@@ -223,6 +228,8 @@ def _fix_encryption(settings: dict[str, str], given: Mapping[str, str]) -> None:
         settings.setdefault("KmsDataKeyReusePeriodSeconds", "300")
     elif given.get("SqsManagedSseEnabled") == "true":
         settings.pop("KmsMasterKeyId", None)
+    if not settings.get("KmsMasterKeyId"):
+        # The reuse period belongs to a KMS key: without one SQS shows neither.
         settings.pop("KmsDataKeyReusePeriodSeconds", None)
 
 

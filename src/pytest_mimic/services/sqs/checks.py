@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pytest_mimic.services.sqs.errors import SqsError, invalid_value
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from pytest_mimic.services.sqs.md5 import AttributeValue
     from pytest_mimic.services.sqs.queue import SendSpec
@@ -31,7 +31,9 @@ __all__ = [
     "check_message_attributes",
     "check_queue_name",
     "check_system_attributes",
+    "check_tag_keys",
     "check_tags",
+    "message_size",
 ]
 
 MAX_DELAY = 900
@@ -46,7 +48,8 @@ _QUEUE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _FIFO_NAME = re.compile(r"[A-Za-z0-9_-]{1,75}\.fifo")
 # The characters SQS accepts in message bodies and string attribute values (XML 1.0's).
 _INVALID_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,256}")
+# Letters and digits of any script (``attr.1øßä`` is legal), underscores, hyphens, periods.
+_ATTRIBUTE_NAME = re.compile(r"[\w.\-]{1,256}")
 _DATA_TYPE = re.compile(r"(String|Number|Binary)(\..+)?", re.DOTALL)
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _DEDUP_ID = re.compile(r"[!-~]{1,128}")
@@ -136,20 +139,24 @@ def check_attribute_value(name: str, value: AttributeValue) -> None:
     if not text:
         raise SqsError(
             "InvalidParameterValue",
-            f"The message attribute '{name}' must contain non-empty message attribute value "
-            f"for message attribute type '{family}'.",
+            f"Message (user) attribute '{name}' must contain a non-empty value of type '{family}'.",
         )
     if family == "Number" and _NUMBER.fullmatch(text) is None:
         raise SqsError(
             "InvalidParameterValue",
             f"Can't cast message value to a number for message attribute '{name}'.",
         )
-    check_body(text, f"message attribute '{name}'")
+    try:
+        check_body(text, f"message attribute '{name}'")
+    except SqsError as error:
+        # In an attribute value SQS calls the same fault InvalidParameterValue.
+        raise SqsError("InvalidParameterValue", error.message) from None
 
 
-def check_system_attributes(attributes: Mapping[str, AttributeValue]) -> int:
-    """Only ``AWSTraceHeader`` (a string) may be sent."""
-    size = 0
+def check_system_attributes(attributes: Mapping[str, AttributeValue]) -> None:
+    """Only ``AWSTraceHeader`` (a string) may be sent; it does not count towards the
+    message size (as SQS documents).
+    """
     for name, value in attributes.items():
         if name != "AWSTraceHeader":
             raise SqsError(
@@ -160,25 +167,36 @@ def check_system_attributes(attributes: Mapping[str, AttributeValue]) -> int:
                 "InvalidParameterValue",
                 "Message system attribute AWSTraceHeader must be a non-empty String.",
             )
-        size += len(name.encode()) + value.size()
+
+
+def message_size(spec: SendSpec) -> int:
+    """The bytes a message counts for: its body and its message attributes (names, data
+    types, values); system attributes do not count.
+    """
+    size = len((spec.body or "").encode("utf-8", "replace"))
+    for name, value in spec.attributes.items():
+        size += len(name.encode("utf-8", "replace")) + value.size()
     return size
 
 
-def check_message(spec: SendSpec, max_size: int) -> str:
+def check_message(spec: SendSpec, max_size: int, *, batch: bool = False) -> str:
     """A SendMessage's body, attributes, total size, delay and group id, in the order SQS
-    checks them; returns the body.
+    checks them; returns the body. ``batch``: one entry of a SendMessageBatch, whose
+    failures SQS words differently.
     """
     body = spec.body
     if body is None or body == "":
+        if batch:
+            raise SqsError("EmptyValue", "The request must contain the parameter MessageBody.")
         raise SqsError("MissingParameter", "The request must contain the parameter MessageBody.")
     check_body(body)
-    size = len(body.encode("utf-8"))
-    size += check_message_attributes(spec.attributes)
-    size += check_system_attributes(spec.system_attributes)
+    size = len(body.encode("utf-8")) + check_message_attributes(spec.attributes)
+    check_system_attributes(spec.system_attributes)
     if size > max_size:
+        verb = "cannot be validated" if batch else "are invalid"
         raise SqsError(
             "InvalidParameterValue",
-            "One or more parameters are invalid. Reason: Message must be shorter than "
+            f"One or more parameters {verb}. Reason: Message must be shorter than "
             f"{max_size} bytes.",
         )
     delay = spec.delay
@@ -199,12 +217,23 @@ def check_fifo_id(name: str, value: str) -> None:
         )
 
 
-def check_tags(tags: Mapping[str, str]) -> None:
-    """Tag keys 1-128 characters, values up to 256, at most 50."""
+def check_tag_keys(keys: Iterable[str]) -> None:
+    """Tag keys are 1-128 characters (an empty list of keys is refused the same way)."""
+    keys = list(keys)
+    if not keys or not all(1 <= len(key) <= 128 for key in keys):
+        raise SqsError(
+            "InvalidParameterValue", "Tag keys must be between 1 and 128 characters in length."
+        )
+
+
+def check_tags(tags: Mapping[str, str], queue: str) -> None:
+    """Tag keys 1-128 characters, values up to 256, at most 50 on queue ``queue``."""
     if len(tags) > MAX_TAGS:
-        raise SqsError("InvalidParameterValue", "Too many tags added for queue.")
+        raise SqsError("InvalidParameterValue", f"Too many tags added for queue {queue}.")
+    if tags:
+        check_tag_keys(tags)
     for key, value in tags.items():
-        if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+        if key.lower().startswith("aws:"):
             raise SqsError("InvalidParameterValue", f"Tag key {key!r} is invalid.")
         if len(value) > 256:
             raise SqsError("InvalidParameterValue", f"Tag value for {key!r} is too long.")

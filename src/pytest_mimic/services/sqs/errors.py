@@ -95,6 +95,11 @@ KINDS: dict[str, ErrorKind] = {
     "AccessDenied": ErrorKind("AccessDeniedException", "AccessDenied", 403),
     "InvalidAction": ErrorKind("InvalidAction", "InvalidAction"),
     "MissingAction": ErrorKind("MissingAction", "MissingAction"),
+    # A query request without an Action: SQS answers a bare element and a 404.
+    "UnknownOperationException": ErrorKind(
+        "com.amazon.coral.service#UnknownOperationException", "UnknownOperationException", 404
+    ),
+    "EmptyValue": ErrorKind("EmptyValue", "EmptyValue"),
     "UnknownOperation": ErrorKind(
         "com.amazon.coral.service#UnknownOperationException", "InvalidAction"
     ),

@@ -32,6 +32,7 @@ from pytest_mimic.services.sqs.checks import (
     check_fifo_id,
     check_message,
     check_queue_name,
+    check_tag_keys,
     check_tags,
 )
 from pytest_mimic.services.sqs.errors import SqsError, invalid_attribute, invalid_value
@@ -164,7 +165,10 @@ class Sqs:
     ) -> Queue:
         """CreateQueue: idempotent when the given attributes match, else QueueNameExists."""
         fifo_flag = attributes.get("FifoQueue")
-        fifo = name.endswith(".fifo") or (fifo_flag is not None and fifo_flag.lower() == "true")
+        fifo = name.endswith(".fifo")
+        if fifo_flag is not None and not fifo:
+            # Whatever its value: a queue whose name lacks .fifo has no such attribute.
+            raise SqsError("InvalidAttributeName", "Unknown Attribute FifoQueue.")
         check_queue_name(name, fifo)
         if fifo_flag is not None and fifo_flag.lower() not in ("true", "false"):
             raise invalid_attribute("FifoQueue")
@@ -177,7 +181,7 @@ class Sqs:
         settings = self._validate(scope, name, attributes, fifo=fifo, creating=True)
         if not fifo:
             settings.pop("FifoQueue", None)
-        check_tags(tags)
+        check_tags(tags, name)
         queues = self.queues(scope)
         now = self._now()
         existing = queues.get(name)
@@ -272,12 +276,20 @@ class Sqs:
         return _attributes.shown_attributes(queue, names)
 
     def tag(self, queue: Queue, tags: Mapping[str, str]) -> None:
-        """TagQueue (at most 50 tags in all)."""
-        check_tags(tags)
+        """TagQueue (at most 50 tags in all; a failed call changes none)."""
+        if not tags:
+            raise SqsError("MissingParameter", "The request must contain the parameter Tags.")
+        check_tags(tags, queue.name)
         merged = {**queue.tags, **tags}
         if len(merged) > MAX_TAGS:
             raise SqsError("InvalidParameterValue", f"Too many tags added for queue {queue.name}.")
         queue.tags = merged
+
+    def untag(self, queue: Queue, keys: list[str]) -> None:
+        """UntagQueue (keys it does not have are ignored)."""
+        check_tag_keys(keys)
+        for key in keys:
+            queue.tags.pop(key, None)
 
     def add_permission(
         self, queue: Queue, label: str, accounts: list[str], actions: list[str]
@@ -291,9 +303,38 @@ class Sqs:
 
     # -- messages ----------------------------------------------------------------------
 
-    def send(self, queue: Queue, spec: SendSpec) -> SendResult:
-        """SendMessage (and each SendMessageBatch entry)."""
-        body = check_message(spec, queue.max_size)
+    def check_fifo_batch(self, queue: Queue, specs: Iterable[SendSpec]) -> None:
+        """A SendMessageBatch to a FIFO queue fails as a whole when an entry lacks its group
+        id, or its deduplication id on a queue without content-based deduplication.
+        """
+        if not queue.fifo:
+            return
+        for spec in specs:
+            if spec.group_id is None:
+                raise SqsError(
+                    "InvalidParameterValue",
+                    "The request must contain the parameter MessageGroupId.",
+                )
+            if spec.dedup_id is None and not queue.content_dedup:
+                raise SqsError(
+                    "InvalidParameterValue",
+                    "The queue should either have ContentBasedDeduplication enabled or "
+                    "MessageDeduplicationId provided explicitly",
+                )
+
+    def send(
+        self,
+        queue: Queue,
+        spec: SendSpec,
+        *,
+        batch: bool = False,
+        trace_header: str | None = None,
+    ) -> SendResult:
+        """SendMessage (and each SendMessageBatch entry, ``batch``). ``trace_header``: the
+        request's ``X-Amzn-Trace-Id``, kept as the ``AWSTraceHeader`` system attribute when
+        the message does not name one (it is not part of ``MD5OfMessageSystemAttributes``).
+        """
+        body = check_message(spec, queue.max_size, batch=batch)
         delay = spec.delay
         now = self._now()
         group = spec.group_id
@@ -337,12 +378,18 @@ class Sqs:
                 )
             if delay is None:
                 delay = queue.delay
+        system_attributes = spec.system_attributes
+        if trace_header and "AWSTraceHeader" not in system_attributes:
+            system_attributes = {
+                **system_attributes,
+                "AWSTraceHeader": AttributeValue("String", trace_header),
+            }
         message = Message(
             serial=next(self._serials),
             message_id=str(uuid.uuid4()),
             body=body,
             attributes=spec.attributes,
-            system_attributes=spec.system_attributes,
+            system_attributes=system_attributes,
             sent_at=now,
             group_id=group,
             dedup_id=dedup,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pytest_mimic.services.sqs.attributes import compact_json
 from pytest_mimic.services.sqs.errors import SqsError, invalid_value
+from pytest_mimic.services.sqs.operations import OPERATIONS
 
 if TYPE_CHECKING:
     from pytest_mimic.services.sqs.queue import Queue
@@ -55,13 +56,17 @@ def add_permission(queue: Queue, label: str, accounts: list[str], actions: list[
         )
     for action in actions:
         if action not in _ACTIONS:
-            raise invalid_value(
-                "ActionName.1",
-                action,
-                "Please refer to the appropriate WSDL for a list of valid actions.",
+            # SQS quotes the action as a policy names it, with the ``SQS:`` prefix.
+            reason = (
+                "Only the queue owner is allowed to invoke this action."
+                if action in OPERATIONS
+                else "Please refer to the appropriate WSDL for a list of valid actions."
             )
+            raise invalid_value("ActionName", f"SQS:{action}", reason)
+    # The policy document AddPermission writes has the 2008-10-17 policy language version,
+    # as recorded from SQS (a Policy a client sets keeps its own).
     policy = json.loads(queue.settings.get("Policy") or "null") or {
-        "Version": "2012-10-17",
+        "Version": "2008-10-17",
         "Id": f"{queue.arn}/SQSDefaultPolicy",
         "Statement": [],
     }
@@ -93,7 +98,7 @@ def remove_permission(queue: Queue, label: str) -> None:
         statements = [statements]
     kept = [s for s in statements if not (isinstance(s, dict) and s.get("Sid") == label)]
     if len(kept) == len(statements):
-        raise invalid_value("Label", label, "can't find label on existing policy.")
+        raise invalid_value("Label", label, "can't find label.")
     if kept:
         policy["Statement"] = kept
         queue.settings["Policy"] = compact_json(policy)
