@@ -5,8 +5,10 @@ is installed, moto's server.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
+import tracemalloc
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -14,6 +16,8 @@ import requests
 from bench.ceiling import serving
 from bench.harness import Bench, BenchError, Goal, Line, interleave, row
 from bench.rows._cloud import bench_cloud
+from pytest_mimic.cloud import MimicCloud
+from pytest_mimic.services.sqs.model import Scope, SendSpec, Sqs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,12 +74,12 @@ def _fill(session: requests.Session, url: str, queue_url: str, count: int) -> No
         _call(session, url, "SendMessageBatch", {"QueueUrl": queue_url, "Entries": entries})
 
 
-def _rss_mb() -> float:
+def _rss_bytes() -> int:
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _client(endpoint: str) -> Any:
@@ -113,6 +117,71 @@ def _sides(
         client.delete_message(QueueUrl=queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
 
     return (lambda: _rate(count, send)), (lambda: _rate(count, receive_delete))
+
+
+#: The memory issue's goal: queued messages cost at most this many times their bodies.
+MEMORY_GOAL = Goal("ratio", "<=", 4)
+#: Calls the journal keeps while the memory row fills (``serve``'s default): an unbounded
+#: journal would count the requests' bodies, not the queue.
+_JOURNAL = 1000
+
+
+@row("sqs-memory", "memory of 100,000 queued 100-byte messages against their bodies")
+def sqs_memory(bench: Bench) -> list[Line]:
+    """RSS growth while a queue fills through SendMessageBatch (the journal bounded and
+    full already, as in ``serve``), and the model alone counted by tracemalloc.
+    """
+    depth = bench.pick(100_000, 20_000)
+    bodies = depth * len(_BODY)
+    session = requests.Session()
+    with MimicCloud(journal_size=_JOURNAL) as cloud, cloud.test():
+        cloud.configure(options={"sqs_cooldowns": False})
+        url = cloud.url("sqs")
+        created = _call(session, url, "CreateQueue", {"QueueName": "memory"}).json()
+        queue_url = created["QueueUrl"]
+        _fill(session, url, queue_url, _JOURNAL * 10)  # the journal at its bound
+        _call(session, url, "PurgeQueue", {"QueueUrl": queue_url})
+        gc.collect()
+        before = _rss_bytes()
+        _fill(session, url, queue_url, depth)
+        gc.collect()
+        grown = _rss_bytes() - before
+    session.close()
+
+    sqs = Sqs(lambda: 1_000_000.0, cooldowns=lambda: False)
+    queue = sqs.create_queue(Scope("123456789012", "us-east-1"), "memory", {}, {})
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for i in range(depth):
+            sqs.send(queue, SendSpec(body=f"{i:0{len(_BODY)}d}"))
+        traced = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    bench.note(
+        f"sqs-memory: {grown / depth:,.0f} bytes of RSS and {traced / depth:,.0f} bytes "
+        f"traced per queued message of {len(_BODY)} bytes."
+    )
+    return [
+        Line(
+            f"memory of {depth:,} queued messages of {len(_BODY)} bytes, through "
+            "SendMessageBatch (process RSS growth; journal bounded as in serve)",
+            "MB",
+            [grown / 1e6],
+            "their bodies alone",
+            [bodies / 1e6],
+            goal=MEMORY_GOAL,
+        ),
+        Line(
+            f"the same {depth:,} messages in the model alone (tracemalloc)",
+            "MB",
+            [traced / 1e6],
+            "their bodies alone",
+            [bodies / 1e6],
+            goal=MEMORY_GOAL,
+        ),
+    ]
 
 
 @row("sqs", "SQS sends and receive+delete through boto3 at depths 10, 2,000 and 100,000")
@@ -156,19 +225,7 @@ def sqs(bench: Bench) -> list[Line]:
             for depth in depths:
                 _call(session, url, "PurgeQueue", {"QueueUrl": queue_url})
                 cloud.configure(options={"sqs_cooldowns": False})
-                before = _rss_mb()
                 _fill(session, url, queue_url, depth)
-                if depth >= 100_000:
-                    lines.append(
-                        Line(
-                            f"memory of {depth:,} queued messages of {len(_BODY)} bytes "
-                            "(process RSS growth while filling)",
-                            "MB",
-                            [_rss_mb() - before],
-                            "their bodies alone",
-                            [depth * len(_BODY) / 1e6],
-                        )
-                    )
                 sends = interleave({"ceiling": base_send, "sqs": fake_send}, rounds)
 
                 def refill(target: int = depth) -> None:

@@ -55,7 +55,7 @@ def _queue(sqs, name="q", **attributes):
 def test_no_message_operation_walks_the_queue(sqs, clock, fifo):
     name = "deep.fifo" if fifo else "deep"
     queue = _queue(sqs, name, **({"FifoQueue": "true"} if fifo else {}))
-    queue.messages = NoScanDict()
+    queue.delivered = NoScanDict()
     for i in range(2000):
         sqs.send(
             queue,
@@ -104,7 +104,7 @@ def test_stale_index_entries_are_dropped_as_they_surface(sqs, clock):
     sqs.settle(queue)
     assert not queue._timers
     assert not queue._visible
-    assert not queue.messages
+    assert not queue.delivered
 
 
 def test_a_receipt_handle_names_its_queue(sqs):

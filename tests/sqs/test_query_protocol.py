@@ -202,6 +202,44 @@ def test_change_visibility_purge_set_attributes_and_delete(query, queue):
     assert query("GetQueueUrl", QueueName="jobs").status == 400
 
 
+def test_an_earlier_receipt_handle_changes_visibility(time_travel, query, queue):
+    """Standard queues take any handle of a message that still exists; a deleted one is
+    refused with AWS's words.
+    """
+    time_travel.freeze()
+    query("SendMessage", QueueUrl=queue, MessageBody="x")
+    first = query("ReceiveMessage", QueueUrl=queue, VisibilityTimeout="1").one("ReceiptHandle")
+    time_travel.advance(1)
+    second = query("ReceiveMessage", QueueUrl=queue, VisibilityTimeout="30").one("ReceiptHandle")
+
+    changed = query(
+        "ChangeMessageVisibility", QueueUrl=queue, ReceiptHandle=first, VisibilityTimeout="0"
+    )
+    assert changed.status == 200, changed.text
+    batch = query(
+        "ChangeMessageVisibilityBatch",
+        QueueUrl=queue,
+        **{
+            "ChangeMessageVisibilityBatchRequestEntry.1.Id": "old",
+            "ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle": second,
+            "ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout": "0",
+        },
+    )
+    assert batch.all("Id") == ["old"]
+    assert batch.elements("BatchResultErrorEntry") == []
+    third = query("ReceiveMessage", QueueUrl=queue, VisibilityTimeout="30").one("ReceiptHandle")
+
+    assert query("DeleteMessage", QueueUrl=queue, ReceiptHandle=third).status == 200
+    refused = query(
+        "ChangeMessageVisibility", QueueUrl=queue, ReceiptHandle=first, VisibilityTimeout="0"
+    )
+    assert (refused.status, refused.code) == (400, "InvalidParameterValue")
+    assert refused.one("Message") == (
+        f"Value {first} for parameter ReceiptHandle is invalid. Reason: Message does not "
+        "exist or is not available for visibility timeout change."
+    )
+
+
 def test_tags_and_permissions(query, queue):
     assert query("TagQueue", QueueUrl=queue, **{"Tag.1.Key": "k", "Tag.1.Value": "v"}).status == 200
     assert query("UntagQueue", QueueUrl=queue, **{"TagKey.1": "k"}).status == 200
