@@ -240,6 +240,49 @@ def test_an_earlier_receipt_handle_changes_visibility(time_travel, query, queue)
     )
 
 
+def test_fifo_group_heads_purge_and_fifo_queue_attribute(query):
+    """FIFO in the query protocol: a head made visible again is delivered after the groups
+    waiting already; PurgeQueue forgets dedup ids; ``FifoQueue=true`` may be set again.
+    """
+    url = query(
+        "CreateQueue",
+        QueueName="q.fifo",
+        **{"Attribute.1.Name": "FifoQueue", "Attribute.1.Value": "true"},
+    ).one("QueueUrl")
+    for body in ("g1-m1", "g1-m2", "g2-m1"):
+        query(
+            "SendMessage",
+            QueueUrl=url,
+            MessageBody=body,
+            MessageGroupId=body[:2],
+            MessageDeduplicationId=body,
+        )
+    first = query("ReceiveMessage", QueueUrl=url, MaxNumberOfMessages="2")
+    assert first.all("Body") == ["g1-m1", "g1-m2"]
+    handle = first.all("ReceiptHandle")[0]
+    query("ChangeMessageVisibility", QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout="0")
+    again = query("ReceiveMessage", QueueUrl=url, MaxNumberOfMessages="3")
+    assert again.all("Body") == ["g2-m1", "g1-m1"]
+
+    assert query("PurgeQueue", QueueUrl=url).status == 200
+    resent = query(
+        "SendMessage",
+        QueueUrl=url,
+        MessageBody="new",
+        MessageGroupId="g1",
+        MessageDeduplicationId="g1-m1",
+    )
+    assert resent.status == 200
+    assert query("ReceiveMessage", QueueUrl=url).all("Body") == ["new"]
+
+    kept = query(
+        "SetQueueAttributes",
+        QueueUrl=url,
+        **{"Attribute.1.Name": "FifoQueue", "Attribute.1.Value": "true"},
+    )
+    assert kept.status == 200, kept.text
+
+
 def test_tags_and_permissions(query, queue):
     assert query("TagQueue", QueueUrl=queue, **{"Tag.1.Key": "k", "Tag.1.Value": "v"}).status == 200
     assert query("UntagQueue", QueueUrl=queue, **{"TagKey.1": "k"}).status == 200
