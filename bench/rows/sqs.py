@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import time
 import tracemalloc
 from typing import TYPE_CHECKING, Any
@@ -181,6 +182,113 @@ def sqs_memory(bench: Bench) -> list[Line]:
             [bodies / 1e6],
             goal=MEMORY_GOAL,
         ),
+    ]
+
+
+class IdlePolls:
+    """``len(queues)`` long polls (``WaitTimeSeconds=20``), one per queue, each issued
+    again as it ends, until ``stop`` sends every queue a message to end them.
+    """
+
+    def __init__(self, url: str, queues: list[str]) -> None:
+        self.url = url
+        self.queues = queues
+        self.active = False
+        self.threads: list[threading.Thread] = []
+        self.errors: list[str] = []
+
+    def _poll(self, queue_url: str) -> None:
+        session = requests.Session()
+        body = {"QueueUrl": queue_url, "WaitTimeSeconds": 20, "MaxNumberOfMessages": 10}
+        while self.active:
+            try:
+                got = _call(session, self.url, "ReceiveMessage", body).json()
+            except Exception as error:  # reported by stop()
+                self.errors.append(repr(error))
+                return
+            for message in got.get("Messages", []):
+                _call(
+                    session,
+                    self.url,
+                    "DeleteMessage",
+                    {"QueueUrl": queue_url, "ReceiptHandle": message["ReceiptHandle"]},
+                )
+        session.close()
+
+    def start(self, cloud: MimicCloud) -> None:
+        self.active = True
+        self.threads = [threading.Thread(target=self._poll, args=(q,)) for q in self.queues]
+        for thread in self.threads:
+            thread.start()
+        if not cloud.dispatcher.wait_for_waiters(len(self.queues), timeout=60):
+            raise BenchError("the idle long polls did not all start waiting")
+
+    def stop(self) -> None:
+        self.active = False
+        session = requests.Session()
+        for queue_url in self.queues:
+            _call(session, self.url, "SendMessage", {"QueueUrl": queue_url, "MessageBody": "x"})
+        session.close()
+        for thread in self.threads:
+            thread.join(timeout=60)
+        if self.errors or any(thread.is_alive() for thread in self.threads):
+            raise BenchError(f"idle long polls failed: {self.errors[:3]}")
+
+
+@row("sqs-idle-polls", "SendMessage while 200 long polls wait on 200 other queues")
+def sqs_idle_polls(bench: Bench) -> list[Line]:
+    """Each send used to wake every waiting poll (one condition for the whole cloud); a
+    send now wakes the polls of its own queue only. The baseline is the same client
+    sending with no poll waiting, in the same interleaved rounds.
+    """
+    polls = 200
+    count = bench.pick(200, 60)
+    rounds = bench.pick(6, 3)
+    session = requests.Session()
+    with bench_cloud() as cloud:
+        url = cloud.url("sqs")
+        queues = [
+            _call(session, url, "CreateQueue", {"QueueName": f"idle-{i}"}).json()["QueueUrl"]
+            for i in range(polls)
+        ]
+        target = _call(session, url, "CreateQueue", {"QueueName": "sends"}).json()["QueueUrl"]
+        client = _client(url)
+        idle = IdlePolls(url, queues)
+
+        def send() -> None:
+            client.send_message(QueueUrl=target, MessageBody=_BODY)
+
+        def with_polls() -> float:
+            idle.start(cloud)
+            try:
+                woken = cloud.dispatcher.woken
+                rate = _rate(count, send)
+                if cloud.dispatcher.woken != woken:
+                    bench.note(
+                        f"sqs-idle-polls: {cloud.dispatcher.woken - woken} polls woken "
+                        f"by {count} sends to another queue."
+                    )
+                return rate
+            finally:
+                idle.stop()
+
+        def without_polls() -> float:
+            return _rate(count, send)
+
+        def forget() -> None:
+            cloud.journal.clear()
+
+        got = interleave({"none": without_polls, "idle": with_polls}, rounds, between=forget)
+    session.close()
+    return [
+        Line(
+            f"SendMessage through boto3 with {polls} idle long polls on {polls} other queues",
+            "msgs/s",
+            got["idle"],
+            "the same sends with no poll waiting",
+            got["none"],
+            goal=Goal.ratio_at_least(0.8),
+        )
     ]
 
 

@@ -49,6 +49,7 @@ from pytest_mimic.services.sqs.queue import (
     next_queue_id,
     next_serial,
     parse_arn,
+    topic_of,
 )
 from pytest_mimic.services.sqs.settings import DEFAULT_ACCOUNT
 from pytest_mimic.services.sqs.tasks import MoveTask, MoveTasks
@@ -76,6 +77,7 @@ __all__ = [
     "Sqs",
     "State",
     "parse_arn",
+    "topic_of",
 ]
 
 #: ``SenderId`` of every message (an IAM user id, as SQS reports for a user's key).

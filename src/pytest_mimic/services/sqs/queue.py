@@ -59,6 +59,7 @@ __all__ = [
     "State",
     "message_id",
     "parse_arn",
+    "topic_of",
 ]
 
 #: FIFO deduplication and receive-attempt window.
@@ -325,6 +326,13 @@ class _Group:
         self.head: Message | None = None
 
 
+def topic_of(arn: str) -> tuple[str, str]:
+    """What long polls on the queue ``arn`` wait for (``ServiceContext.wait_for_change``):
+    a change to one queue wakes only the polls of that queue.
+    """
+    return ("sqs", arn)
+
+
 def parse_arn(arn: str) -> tuple[Scope, str] | None:
     """``(scope, queue name)`` of a queue ARN, or ``None`` if it is not one."""
     match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
@@ -352,6 +360,8 @@ class Queue:
         self.scope = scope
         self.name = name
         self.arn = scope.arn(name)
+        #: The topic its long polls wait for, and changes to it wake.
+        self.topic = topic_of(self.arn)
         self.fifo = name.endswith(".fifo")
         self.settings = settings
         self.tags = tags
