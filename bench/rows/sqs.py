@@ -276,7 +276,11 @@ def sqs_idle_polls(bench: Bench) -> list[Line]:
             return _rate(count, send)
 
         def forget() -> None:
+            # Let the stopped polls' server threads end and their garbage go, so neither
+            # side pays for the previous round.
             cloud.journal.clear()
+            time.sleep(0.5)
+            gc.collect()
 
         got = interleave({"none": without_polls, "idle": with_polls}, rounds, between=forget)
     session.close()
