@@ -214,7 +214,13 @@ class Message:
 
     @property
     def first_received_at(self) -> float | None:
-        return self.details.first_received_at if self.details is not None else None
+        """When it was first received: ``received_at`` until a second receive keeps the
+        first one in ``details`` (most messages are received once and pay nothing).
+        """
+        details = self.details
+        if details is not None and details.first_received_at is not None:
+            return details.first_received_at
+        return self.received_at if self.receive_count else None
 
     @first_received_at.setter
     def first_received_at(self, when: float | None) -> None:
@@ -388,6 +394,7 @@ class Queue:
         self._attempts: dict[str, tuple[float, list[Received]]] = {}
         self._attempt_expiry: deque[tuple[float, str]] = deque()
         self.counts = [0, 0, 0, 0]  # by State
+        self._removed = 0
 
     def apply_settings(self) -> None:
         get = self.settings.get
@@ -483,8 +490,11 @@ class Queue:
     def _schedule(self, message: Message, state: State, due: float) -> None:
         self._set_state(message, state)
         message.due = due
-        heapq.heappush(self._timers, (due, next(_EVENTS), message))
-        if len(self._timers) > 2 * (self.counts[State.DELAYED] + self.counts[State.INFLIGHT]):
+        timers = self._timers
+        heapq.heappush(timers, (due, next(_EVENTS), message))
+        if len(timers) > _SLACK and len(timers) > 2 * (
+            self.counts[State.DELAYED] + self.counts[State.INFLIGHT]
+        ):
             self._compact_timers()
 
     def remove(self, message: Message) -> None:
@@ -495,12 +505,17 @@ class Queue:
         message.release()
         if group is not None:
             self._offer(group)
-        self._compact()
+        self._removed += 1
+        if not self._removed % _SLACK:
+            self._compact()
 
     # -- keeping the indexes small -----------------------------------------------------
 
     def _compact(self) -> None:
-        """Rebuild the indexes that hold more stale entries than live ones (plus slack)."""
+        """Rebuild the indexes that hold more stale entries than live ones (plus slack);
+        checked every ``_SLACK`` removals, so each index holds at most twice its live
+        entries plus twice the slack.
+        """
         live = self.live_count
         if len(self._arrivals) + len(self._late) > 2 * live + _SLACK:
             self._arrivals = deque(m for m in self._arrivals if m.state is not State.GONE)
@@ -508,12 +523,13 @@ class Queue:
             heapq.heapify(self._late)
         if len(self._visible) > 2 * self.counts[State.VISIBLE] + _SLACK:
             self._visible = deque(m for m in self._visible if m.state is State.VISIBLE)
-        if len(self._timers) > 2 * (self.counts[State.DELAYED] + self.counts[State.INFLIGHT]):
+        timers = len(self._timers)
+        if timers > _SLACK and timers > 2 * (
+            self.counts[State.DELAYED] + self.counts[State.INFLIGHT]
+        ):
             self._compact_timers()
 
     def _compact_timers(self) -> None:
-        if len(self._timers) <= _SLACK:
-            return
         self._timers = [
             entry
             for entry in self._timers
@@ -580,9 +596,10 @@ class Queue:
 
     def deliver(self, message: Message, now: float, visibility: int) -> Received:
         """Make ``message`` in flight for ``visibility`` seconds with a new receipt handle."""
+        if message.receive_count == 1:
+            # Pin the first receive's time before ``received_at`` moves on.
+            message.first_received_at = message.first_received_at
         message.receive_count += 1
-        if message.first_received_at is None:
-            message.first_received_at = now
         message.received_at = now
         self._schedule(message, State.INFLIGHT, now + visibility)
         self.delivered[message.serial] = message
