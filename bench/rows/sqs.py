@@ -5,8 +5,11 @@ is installed, moto's server.
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import time
+import tracemalloc
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -14,6 +17,8 @@ import requests
 from bench.ceiling import serving
 from bench.harness import Bench, BenchError, Goal, Line, interleave, row
 from bench.rows._cloud import bench_cloud
+from pytest_mimic.cloud import MimicCloud
+from pytest_mimic.services.sqs.model import Scope, SendSpec, Sqs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,12 +75,12 @@ def _fill(session: requests.Session, url: str, queue_url: str, count: int) -> No
         _call(session, url, "SendMessageBatch", {"QueueUrl": queue_url, "Entries": entries})
 
 
-def _rss_mb() -> float:
+def _rss_bytes() -> int:
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _client(endpoint: str) -> Any:
@@ -113,6 +118,182 @@ def _sides(
         client.delete_message(QueueUrl=queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
 
     return (lambda: _rate(count, send)), (lambda: _rate(count, receive_delete))
+
+
+#: The memory issue's goal: queued messages cost at most this many times their bodies.
+MEMORY_GOAL = Goal("ratio", "<=", 4)
+#: Calls the journal keeps while the memory row fills (``serve``'s default): an unbounded
+#: journal would count the requests' bodies, not the queue.
+_JOURNAL = 1000
+
+
+@row("sqs-memory", "memory of 100,000 queued 100-byte messages against their bodies")
+def sqs_memory(bench: Bench) -> list[Line]:
+    """RSS growth while a queue fills through SendMessageBatch (the journal bounded and
+    full already, as in ``serve``), and the model alone counted by tracemalloc.
+    """
+    depth = bench.pick(100_000, 20_000)
+    bodies = depth * len(_BODY)
+    session = requests.Session()
+    with MimicCloud(journal_size=_JOURNAL) as cloud, cloud.test():
+        cloud.configure(options={"sqs_cooldowns": False})
+        url = cloud.url("sqs")
+        created = _call(session, url, "CreateQueue", {"QueueName": "memory"}).json()
+        queue_url = created["QueueUrl"]
+        _fill(session, url, queue_url, _JOURNAL * 10)  # the journal at its bound
+        _call(session, url, "PurgeQueue", {"QueueUrl": queue_url})
+        gc.collect()
+        before = _rss_bytes()
+        _fill(session, url, queue_url, depth)
+        gc.collect()
+        grown = _rss_bytes() - before
+    session.close()
+
+    sqs = Sqs(lambda: 1_000_000.0, cooldowns=lambda: False)
+    queue = sqs.create_queue(Scope("123456789012", "us-east-1"), "memory", {}, {})
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for i in range(depth):
+            sqs.send(queue, SendSpec(body=f"{i:0{len(_BODY)}d}"))
+        traced = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    bench.note(
+        f"sqs-memory: {grown / depth:,.0f} bytes of RSS and {traced / depth:,.0f} bytes "
+        f"traced per queued message of {len(_BODY)} bytes."
+    )
+    return [
+        Line(
+            f"memory of {depth:,} queued messages of {len(_BODY)} bytes, through "
+            "SendMessageBatch (process RSS growth; journal bounded as in serve)",
+            "MB",
+            [grown / 1e6],
+            "their bodies alone",
+            [bodies / 1e6],
+            goal=MEMORY_GOAL,
+        ),
+        Line(
+            f"the same {depth:,} messages in the model alone (tracemalloc)",
+            "MB",
+            [traced / 1e6],
+            "their bodies alone",
+            [bodies / 1e6],
+            goal=MEMORY_GOAL,
+        ),
+    ]
+
+
+class IdlePolls:
+    """``len(queues)`` long polls (``WaitTimeSeconds=20``), one per queue, each issued
+    again as it ends, until ``stop`` sends every queue a message to end them.
+    """
+
+    def __init__(self, url: str, queues: list[str]) -> None:
+        self.url = url
+        self.queues = queues
+        self.active = False
+        self.threads: list[threading.Thread] = []
+        self.errors: list[str] = []
+
+    def _poll(self, queue_url: str) -> None:
+        session = requests.Session()
+        body = {"QueueUrl": queue_url, "WaitTimeSeconds": 20, "MaxNumberOfMessages": 10}
+        while self.active:
+            try:
+                got = _call(session, self.url, "ReceiveMessage", body).json()
+            except Exception as error:  # reported by stop()
+                self.errors.append(repr(error))
+                return
+            for message in got.get("Messages", []):
+                _call(
+                    session,
+                    self.url,
+                    "DeleteMessage",
+                    {"QueueUrl": queue_url, "ReceiptHandle": message["ReceiptHandle"]},
+                )
+        session.close()
+
+    def start(self, cloud: MimicCloud) -> None:
+        self.active = True
+        self.threads = [threading.Thread(target=self._poll, args=(q,)) for q in self.queues]
+        for thread in self.threads:
+            thread.start()
+        if not cloud.dispatcher.wait_for_waiters(len(self.queues), timeout=60):
+            raise BenchError("the idle long polls did not all start waiting")
+
+    def stop(self) -> None:
+        self.active = False
+        session = requests.Session()
+        for queue_url in self.queues:
+            _call(session, self.url, "SendMessage", {"QueueUrl": queue_url, "MessageBody": "x"})
+        session.close()
+        for thread in self.threads:
+            thread.join(timeout=60)
+        if self.errors or any(thread.is_alive() for thread in self.threads):
+            raise BenchError(f"idle long polls failed: {self.errors[:3]}")
+
+
+@row("sqs-idle-polls", "SendMessage while 200 long polls wait on 200 other queues")
+def sqs_idle_polls(bench: Bench) -> list[Line]:
+    """Each send used to wake every waiting poll (one condition for the whole cloud); a
+    send now wakes the polls of its own queue only. The baseline is the same client
+    sending with no poll waiting, in the same interleaved rounds.
+    """
+    polls = 200
+    count = bench.pick(200, 60)
+    rounds = bench.pick(6, 3)
+    session = requests.Session()
+    with bench_cloud() as cloud:
+        url = cloud.url("sqs")
+        queues = [
+            _call(session, url, "CreateQueue", {"QueueName": f"idle-{i}"}).json()["QueueUrl"]
+            for i in range(polls)
+        ]
+        target = _call(session, url, "CreateQueue", {"QueueName": "sends"}).json()["QueueUrl"]
+        client = _client(url)
+        idle = IdlePolls(url, queues)
+
+        def send() -> None:
+            client.send_message(QueueUrl=target, MessageBody=_BODY)
+
+        def with_polls() -> float:
+            idle.start(cloud)
+            try:
+                woken = cloud.dispatcher.woken
+                rate = _rate(count, send)
+                if cloud.dispatcher.woken != woken:
+                    bench.note(
+                        f"sqs-idle-polls: {cloud.dispatcher.woken - woken} polls woken "
+                        f"by {count} sends to another queue."
+                    )
+                return rate
+            finally:
+                idle.stop()
+
+        def without_polls() -> float:
+            return _rate(count, send)
+
+        def forget() -> None:
+            # Let the stopped polls' server threads end and their garbage go, so neither
+            # side pays for the previous round.
+            cloud.journal.clear()
+            time.sleep(0.5)
+            gc.collect()
+
+        got = interleave({"none": without_polls, "idle": with_polls}, rounds, between=forget)
+    session.close()
+    return [
+        Line(
+            f"SendMessage through boto3 with {polls} idle long polls on {polls} other queues",
+            "msgs/s",
+            got["idle"],
+            "the same sends with no poll waiting",
+            got["none"],
+            goal=Goal.ratio_at_least(0.8),
+        )
+    ]
 
 
 @row("sqs", "SQS sends and receive+delete through boto3 at depths 10, 2,000 and 100,000")
@@ -156,19 +337,7 @@ def sqs(bench: Bench) -> list[Line]:
             for depth in depths:
                 _call(session, url, "PurgeQueue", {"QueueUrl": queue_url})
                 cloud.configure(options={"sqs_cooldowns": False})
-                before = _rss_mb()
                 _fill(session, url, queue_url, depth)
-                if depth >= 100_000:
-                    lines.append(
-                        Line(
-                            f"memory of {depth:,} queued messages of {len(_BODY)} bytes "
-                            "(process RSS growth while filling)",
-                            "MB",
-                            [_rss_mb() - before],
-                            "their bodies alone",
-                            [depth * len(_BODY) / 1e6],
-                        )
-                    )
                 sends = interleave({"ceiling": base_send, "sqs": fake_send}, rounds)
 
                 def refill(target: int = depth) -> None:

@@ -44,7 +44,7 @@ from pytest_mimic.services.base import (
 from pytest_mimic.transport import CLIENT_TIMEOUT_KEY, TIMED_OUT_KEY, DropConnection
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Hashable, Iterator, Sequence
 
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -90,6 +90,16 @@ class ServerError:
         return text + self.traceback
 
 
+class _Topic:
+    """The handlers waiting for changes of one topic, and the condition that wakes them."""
+
+    __slots__ = ("condition", "waiting")
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self.condition = threading.Condition(lock)
+        self.waiting = 0
+
+
 class Dispatcher:
     """Routes requests to services; evaluates faults; journals; collects server errors."""
 
@@ -118,10 +128,16 @@ class Dispatcher:
         self._routed_count = -1
         #: Signalled on every change a waiting handler may care about (a send, a clock move,
         #: a reset, a stop); waiting on it releases the lock, so other clients are served.
+        #: Handlers that wait for one topic (an SQS queue) wait on a condition of its own.
         self.changed = threading.Condition(self.lock)
+        self._topics: dict[Hashable, _Topic] = {}
         self.stopping = False
         #: Handlers inside ``wait_for_change`` right now (tests wait for a poll to start).
         self.waiting = 0
+        #: Waiting handlers woken so far, counted as each change is signalled (tests check
+        #: that a change wakes only the handlers waiting for it).
+        self.woken = 0
+        self._waiting_any = 0
         self._waiters = threading.Condition(self.lock)
 
     @contextmanager
@@ -132,7 +148,7 @@ class Dispatcher:
             self._release.set()
             self._release = threading.Event()
             self.errors = deque(maxlen=MAX_ERRORS)
-            self.changed.notify_all()
+            self._wake(None)
             yield
 
     def release_hangs(self) -> None:
@@ -140,14 +156,32 @@ class Dispatcher:
         self._release.set()
         self.notify_change()
 
-    def notify_change(self) -> None:
-        """Wake handlers waiting in ``wait_for_change`` to look again."""
-        with self.changed:
-            self.changed.notify_all()
+    def notify_change(self, topic: Hashable | None = None) -> None:
+        """Wake handlers waiting in ``wait_for_change`` to look again: those waiting for
+        ``topic`` (and those waiting for any change), or every one when ``topic`` is None
+        (a clock move, a reset, a stop).
+        """
+        with self.lock:
+            self._wake(topic)
 
-    def wait_for_change(self, request: Request, seconds: float) -> None:
+    def _wake(self, topic: Hashable | None) -> None:
+        self.woken += self._waiting_any
+        self.changed.notify_all()
+        if topic is None:
+            for each in self._topics.values():
+                self.woken += each.waiting
+                each.condition.notify_all()
+            return
+        found = self._topics.get(topic)
+        if found is not None:
+            self.woken += found.waiting
+            found.condition.notify_all()
+
+    def wait_for_change(
+        self, request: Request, seconds: float, topic: Hashable | None = None
+    ) -> None:
         """Inside a handler: release the cloud lock for up to ``seconds`` (real time) or
-        until ``notify_change``, then take it back.
+        until a change of ``topic`` (any change when None), then take it back.
 
         Raises ``StaleRequest`` if the cloud was reset, or the server is stopping, meanwhile:
         the handler must not touch the next test's state. Spurious wake-ups happen; callers
@@ -155,12 +189,26 @@ class Dispatcher:
         """
         generation = request.environ.get(GENERATION_KEY)
         if generation == self.generation and seconds > 0 and not self.stopping:
+            waits: _Topic | None = None
+            if topic is None:
+                self._waiting_any += 1
+            else:
+                waits = self._topics.get(topic)
+                if waits is None:
+                    waits = self._topics[topic] = _Topic(self.lock)
+                waits.waiting += 1
             self.waiting += 1
             self._waiters.notify_all()
             try:
-                self.changed.wait(seconds)
+                (self.changed if waits is None else waits.condition).wait(seconds)
             finally:
                 self.waiting -= 1
+                if waits is None:
+                    self._waiting_any -= 1
+                else:
+                    waits.waiting -= 1
+                    if not waits.waiting and self._topics.get(topic) is waits:
+                        del self._topics[topic]
         if generation != self.generation or self.stopping:
             raise StaleRequest()
 

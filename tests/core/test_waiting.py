@@ -110,3 +110,58 @@ def test_a_server_stop_ends_the_poll(mailbox):
 
     assert not thread.is_alive()
     assert result["answer"] in {503, "closed"}
+
+
+def _wait_for_topic(dispatcher, topic):
+    """A handler-like thread waiting for ``topic`` under the cloud lock; returns (thread,
+    outcome): ``"woke"``, or ``"stale"`` after a reset.
+    """
+    from types import SimpleNamespace
+
+    from pytest_mimic.dispatch import GENERATION_KEY, StaleRequest
+
+    request = SimpleNamespace(environ={GENERATION_KEY: dispatcher.generation})
+    outcome: dict[str, str] = {}
+
+    def run():
+        with dispatcher.lock:
+            try:
+                dispatcher.wait_for_change(request, LONG, topic)
+                outcome["end"] = "woke"
+            except StaleRequest:
+                outcome["end"] = "stale"
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_change_wakes_only_the_waiters_of_its_topic(mimic_cloud):
+    dispatcher = mimic_cloud.dispatcher
+    first, first_outcome = _wait_for_topic(dispatcher, ("queue", "a"))
+    second, second_outcome = _wait_for_topic(dispatcher, ("queue", "b"))
+    assert dispatcher.wait_for_waiters(2)
+    before = dispatcher.woken
+
+    dispatcher.notify_change(("queue", "c"))
+    assert dispatcher.woken == before
+    dispatcher.notify_change(("queue", "a"))
+    assert dispatcher.woken == before + 1
+    first.join(timeout=LONG)
+    assert first_outcome == {"end": "woke"}
+
+    dispatcher.notify_change()  # no topic: everyone, as a clock move or a stop
+    assert dispatcher.woken == before + 2
+    second.join(timeout=LONG)
+    assert second_outcome == {"end": "woke"}
+
+
+def test_a_reset_wakes_every_topic_waiter_as_stale(mimic_session_cloud, mimic_cloud):
+    dispatcher = mimic_session_cloud.dispatcher
+    waiting = [_wait_for_topic(dispatcher, ("queue", name)) for name in "abc"]
+    assert dispatcher.wait_for_waiters(3)
+
+    mimic_session_cloud.reset()
+    for thread, _outcome in waiting:
+        thread.join(timeout=LONG)
+    assert [outcome for _thread, outcome in waiting] == [{"end": "stale"}] * 3

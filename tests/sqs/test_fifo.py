@@ -132,19 +132,176 @@ def test_a_returned_message_is_delivered_again_before_later_ones(time_travel, sq
     assert [m["Body"] for m in _receive(sqs, fifo)] == ["1", "2", "3"]
 
 
-def test_one_message_made_visible_keeps_the_group_locked_while_another_is_in_flight(
+def _bodies(messages):
+    return [m["Body"] for m in messages]
+
+
+def _send_groups(sqs, url, *bodies):
+    """Send ``g1-m1``-style bodies: the group is the part before the dash."""
+    for body in bodies:
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody=body,
+            MessageGroupId=body.split("-")[0],
+            MessageDeduplicationId=body,
+        )
+
+
+def test_a_message_made_visible_again_is_delivered_while_a_later_one_is_in_flight(
     time_travel, sqs, fifo
 ):
+    """The group's head decides: once it is visible again the group delivers it, after
+    the groups that were waiting already, and stops at the message still in flight.
+    """
     time_travel.freeze()
-    for body in ("1", "2"):
-        _send(sqs, fifo, body)
-    first, second = _receive(sqs, fifo, n=2)
+    _send_groups(sqs, fifo, "g1-m1", "g1-m2", "g2-m1")
+    first, second = _receive(sqs, fifo, n=2, VisibilityTimeout=30)
+    assert [first["Body"], second["Body"]] == ["g1-m1", "g1-m2"]
+
     sqs.change_message_visibility(
         QueueUrl=fifo, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0
     )
-    assert _receive(sqs, fifo) == []
-    sqs.delete_message(QueueUrl=fifo, ReceiptHandle=second["ReceiptHandle"])
-    assert [m["Body"] for m in _receive(sqs, fifo)] == ["1"]
+    assert _bodies(_receive(sqs, fifo, n=3)) == ["g2-m1", "g1-m1"]
+
+
+def test_a_shortened_visibility_returns_the_head_in_group_order(time_travel, sqs, fifo):
+    time_travel.freeze()
+    _send_groups(sqs, fifo, "g1-m1", "g1-m2", "g2-m1")
+    first, _second = _receive(sqs, fifo, n=2, VisibilityTimeout=30)
+    sqs.change_message_visibility(
+        QueueUrl=fifo, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=1
+    )
+    time_travel.advance(2)
+    assert _bodies(_receive(sqs, fifo, n=3)) == ["g2-m1", "g1-m1"]
+
+
+@pytest.mark.parametrize(("extended", "expected"), [(0, []), (1, ["m1"]), (2, ["m1", "m2"])])
+def test_an_extended_message_hides_itself_and_the_rest_of_its_group(
+    time_travel, sqs, fifo, extended, expected
+):
+    time_travel.freeze()
+    for body in ("m1", "m2", "m3"):
+        _send(sqs, fifo, body, group="1")
+    received = _receive(sqs, fifo, VisibilityTimeout=1)
+    assert _bodies(received) == ["m1", "m2", "m3"]
+    sqs.change_message_visibility(
+        QueueUrl=fifo, ReceiptHandle=received[extended]["ReceiptHandle"], VisibilityTimeout=4
+    )
+    time_travel.advance(2)
+    assert _bodies(_receive(sqs, fifo)) == expected
+
+
+def test_groups_come_back_in_the_order_their_heads_became_visible(time_travel, sqs, fifo):
+    time_travel.freeze()
+    _send_groups(sqs, fifo, "g1-m1", "g1-m2", "g1-m3", "g1-m4", "g2-m1", "g3-m1")
+    assert _bodies(_receive(sqs, fifo, n=2, VisibilityTimeout=1)) == ["g1-m1", "g1-m2"]
+    time_travel.advance(0.5)
+    assert _bodies(_receive(sqs, fifo, n=1, VisibilityTimeout=1)) == ["g2-m1"]
+    time_travel.advance(2)
+    assert _bodies(_receive(sqs, fifo, VisibilityTimeout=0)) == [
+        "g3-m1",
+        "g1-m1",
+        "g1-m2",
+        "g1-m3",
+        "g1-m4",
+        "g2-m1",
+    ]
+
+
+def test_a_zero_visibility_receive_puts_groups_back_behind_the_waiting_ones(sqs, fifo):
+    _send_groups(sqs, fifo, "g1-m1", "g2-m1", "g2-m2", "g3-m1", "g1-m2")
+    assert _bodies(_receive(sqs, fifo, n=3, VisibilityTimeout=0)) == ["g1-m1", "g1-m2", "g2-m1"]
+    assert _bodies(_receive(sqs, fifo, VisibilityTimeout=0)) == [
+        "g3-m1",
+        "g1-m1",
+        "g1-m2",
+        "g2-m1",
+        "g2-m2",
+    ]
+
+
+def test_a_group_emptied_by_deletes_comes_back_when_its_next_message_is_visible(sqs, fifo):
+    _send_groups(sqs, fifo, "g1-m1", "g2-m1", "g1-m2", "g2-m2", "g1-m3", "g1-m4", "g3-m1")
+    received = _receive(sqs, fifo, n=2)
+    assert _bodies(received) == ["g1-m1", "g1-m2"]
+    for message in received:
+        sqs.delete_message(QueueUrl=fifo, ReceiptHandle=message["ReceiptHandle"])
+    assert _bodies(_receive(sqs, fifo)) == ["g2-m1", "g2-m2", "g1-m3", "g1-m4", "g3-m1"]
+
+
+def test_purge_queue_clears_the_deduplication_cache(sqs, fifo):
+    first = _send(sqs, fifo, "message-1", dedup="same")
+    sqs.purge_queue(QueueUrl=fifo)
+    second = _send(sqs, fifo, "message-2", dedup="same")
+    assert second["MessageId"] != first["MessageId"]
+    assert _bodies(_receive(sqs, fifo)) == ["message-2"]
+
+
+def test_a_dedup_scope_changed_after_creation_keeps_the_creation_scope(sqs):
+    """AWS keeps deduplicating as the queue was created (recorded in LocalStack's
+    AWS-validated snapshots), though GetQueueAttributes shows the new scope at once.
+    """
+    url = sqs.create_queue(QueueName="switched.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    _send(sqs, url, "Test1", group="group1", dedup="same")
+    (message,) = _receive(sqs, url)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    _send(sqs, url, "Test2", group="group2", dedup="same")
+    assert _receive(sqs, url) == []
+
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={
+            "DeduplicationScope": "messageGroup",
+            "FifoThroughputLimit": "perMessageGroupId",
+        },
+    )
+    shown = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (shown["DeduplicationScope"], shown["FifoThroughputLimit"]) == (
+        "messageGroup",
+        "perMessageGroupId",
+    )
+    _send(sqs, url, "Test3", group="group3", dedup="same")
+    assert _receive(sqs, url) == []
+    _send(sqs, url, "Test4", group="group4", dedup="other")
+    (message,) = _receive(sqs, url)
+    assert message["Body"] == "Test4"
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    _send(sqs, url, "Test5", group="group5", dedup="other")
+    assert _receive(sqs, url) == []
+
+
+def test_a_queue_created_per_group_keeps_deduplicating_per_group(sqs):
+    url = sqs.create_queue(
+        QueueName="per-group.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "DeduplicationScope": "messageGroup",
+            "FifoThroughputLimit": "perMessageGroupId",
+        },
+    )["QueueUrl"]
+    _send(sqs, url, "Test1", group="group1", dedup="same")
+    (message,) = _receive(sqs, url)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    _send(sqs, url, "Test2", group="group2", dedup="same")
+    (message,) = _receive(sqs, url)
+    assert message["Body"] == "Test2"
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"DeduplicationScope": "queue", "FifoThroughputLimit": "perQueue"}
+    )
+    _send(sqs, url, "Test3", group="group3", dedup="same")
+    assert _bodies(_receive(sqs, url)) == ["Test3"]
+
+
+def test_fifo_queue_true_may_be_set_again_but_not_false(sqs, fifo):
+    sqs.set_queue_attributes(QueueUrl=fifo, Attributes={"FifoQueue": "true"})
+    with pytest.raises(ClientError) as error:
+        sqs.set_queue_attributes(QueueUrl=fifo, Attributes={"FifoQueue": "false"})
+    assert _code(error) == "InvalidAttributeValue"
+    assert error.value.response["Error"]["Message"] == (
+        "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported."
+    )
 
 
 def test_a_duplicate_within_five_minutes_returns_the_original_id_even_after_delete(

@@ -12,6 +12,8 @@ from tests.sqs.conftest import make_client
 
 #: WaitTimeSeconds of polls that must be ended early (the test fails if one runs out).
 LONG = 20
+#: Idle polls, each on a queue of its own, in the wake-up tests.
+IDLE = 20
 
 
 def _poll(url, queue, **kwargs):
@@ -21,7 +23,10 @@ def _poll(url, queue, **kwargs):
 
     def run():
         started = real_monotonic()
-        result["answer"] = client.receive_message(QueueUrl=queue, **kwargs)
+        try:
+            result["answer"] = client.receive_message(QueueUrl=queue, **kwargs)
+        except Exception as error:  # kept for the test to see, not raised in the thread
+            result["error"] = error
         result["seconds"] = real_monotonic() - started
 
     thread = threading.Thread(target=run)
@@ -204,3 +209,58 @@ def test_a_server_stop_ends_the_poll():
     assert not thread.is_alive()
     assert result["answer"] != "returned"
     assert real_monotonic() - started < LONG
+
+
+def _idle_polls(mimic_cloud, sqs):
+    """``IDLE`` polls waiting, each on a queue of its own; returns the queues and polls."""
+    endpoint = mimic_cloud.url("sqs")
+    queues = [sqs.create_queue(QueueName=f"idle-{i}")["QueueUrl"] for i in range(IDLE)]
+    polls = [_poll(endpoint, url, WaitTimeSeconds=LONG) for url in queues]
+    assert mimic_cloud.dispatcher.wait_for_waiters(IDLE)
+    return queues, polls
+
+
+def _end(sqs, queues, polls):
+    """End every poll with a message of its own and check each got it."""
+    for url in queues:
+        sqs.send_message(QueueUrl=url, MessageBody="bye")
+    for thread, _result in polls:
+        thread.join(timeout=LONG + 10)
+    assert all(result["answer"].get("Messages") for _thread, result in polls)
+
+
+def test_a_send_wakes_only_the_polls_of_its_queue(mimic_cloud, sqs):
+    """Sends, batches and visibility changes on another queue wake none of the idle polls
+    (each used to wake them all); a send to one of their queues wakes that poll alone.
+    Counted where the dispatcher wakes handlers, not timed.
+    """
+    dispatcher = mimic_cloud.dispatcher
+    busy = sqs.create_queue(QueueName="busy")["QueueUrl"]
+    queues, polls = _idle_polls(mimic_cloud, sqs)
+    before = dispatcher.woken
+
+    for i in range(10):
+        sqs.send_message(QueueUrl=busy, MessageBody=str(i))
+    sqs.send_message_batch(
+        QueueUrl=busy, Entries=[{"Id": str(i), "MessageBody": str(i)} for i in range(10)]
+    )
+    (message,) = sqs.receive_message(QueueUrl=busy)["Messages"]
+    sqs.change_message_visibility(
+        QueueUrl=busy, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+    )
+    assert dispatcher.woken == before
+
+    sqs.send_message(QueueUrl=queues[0], MessageBody="only this one")
+    assert dispatcher.woken == before + 1
+    _end(sqs, queues[1:], polls[1:])
+    polls[0][0].join(timeout=LONG + 10)
+    assert polls[0][1]["answer"]["Messages"][0]["Body"] == "only this one"
+
+
+def test_a_clock_move_still_wakes_every_poll(time_travel, mimic_cloud, sqs):
+    dispatcher = mimic_cloud.dispatcher
+    queues, polls = _idle_polls(mimic_cloud, sqs)
+    before = dispatcher.woken
+    time_travel.advance(1)
+    assert dispatcher.woken == before + IDLE
+    _end(sqs, queues, polls)

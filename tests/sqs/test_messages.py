@@ -101,17 +101,34 @@ def test_visibility_may_not_pass_12_hours_from_the_receive(time_travel, sqs, que
     )
 
 
-def test_change_visibility_of_a_message_no_longer_in_flight_is_refused(time_travel, sqs, queue):
+def test_change_visibility_after_the_timeout_ran_out_is_accepted(time_travel, sqs, queue):
+    """AWS answers 200 for the handle of a message whose visibility timeout has run out
+    (recorded in LocalStack's AWS-validated snapshots); the message stays visible.
+    """
     time_travel.freeze()
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     (message,) = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=10)["Messages"]
     time_travel.advance(10)
+    sqs.change_message_visibility(
+        QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=10
+    )
+    assert _counts(sqs, queue) == (1, 0, 0)
+    assert _bodies(sqs, queue) == ["x"]
+
+
+def test_change_visibility_of_a_deleted_message_is_refused(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="x")
+    (message,) = sqs.receive_message(QueueUrl=queue)["Messages"]
+    handle = message["ReceiptHandle"]
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=42)
+    sqs.delete_message(QueueUrl=queue, ReceiptHandle=handle)
     with pytest.raises(ClientError) as error:
-        sqs.change_message_visibility(
-            QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=10
-        )
+        sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=42)
     assert _code(error) == "InvalidParameterValue"
-    assert "not available for visibility timeout change" in str(error.value)
+    assert error.value.response["Error"]["Message"] == (
+        f"Value {handle} for parameter ReceiptHandle is invalid. Reason: Message does not "
+        "exist or is not available for visibility timeout change."
+    )
 
 
 def test_per_message_and_per_queue_delays(time_travel, sqs):
@@ -296,17 +313,49 @@ def test_an_old_receipt_handle_still_deletes_the_message(time_travel, sqs, queue
     assert _counts(sqs, queue) == (0, 0, 0)
 
 
-def test_a_superseded_handle_cannot_change_visibility(time_travel, sqs, queue):
+def test_an_earlier_handle_changes_the_visibility_of_a_message_received_again(
+    time_travel, sqs, queue
+):
+    """Standard queues: any handle of a message that still exists applies the timeout."""
     time_travel.freeze()
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     (first,) = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=1)["Messages"]
     time_travel.advance(1)
-    sqs.receive_message(QueueUrl=queue, VisibilityTimeout=30)
-    with pytest.raises(ClientError) as error:
-        sqs.change_message_visibility(
-            QueueUrl=queue, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=5
-        )
-    assert _code(error) == "InvalidParameterValue"
+    assert _bodies(sqs, queue, VisibilityTimeout=30) == ["x"]
+
+    sqs.change_message_visibility(
+        QueueUrl=queue, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=0
+    )
+    assert _bodies(sqs, queue, VisibilityTimeout=30) == ["x"]
+    sqs.change_message_visibility(
+        QueueUrl=queue, ReceiptHandle=first["ReceiptHandle"], VisibilityTimeout=100
+    )
+    time_travel.advance(50)
+    assert _bodies(sqs, queue) == []
+    time_travel.advance(50)
+    assert _bodies(sqs, queue) == ["x"]
+
+
+def test_an_earlier_handle_changes_visibility_in_a_batch(time_travel, sqs, queue):
+    time_travel.freeze()
+    sqs.send_message(QueueUrl=queue, MessageBody="x")
+    (first,) = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=1)["Messages"]
+    time_travel.advance(1)
+    (second,) = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=30)["Messages"]
+    answer = sqs.change_message_visibility_batch(
+        QueueUrl=queue,
+        Entries=[{"Id": "old", "ReceiptHandle": first["ReceiptHandle"], "VisibilityTimeout": 0}],
+    )
+    assert [entry["Id"] for entry in answer["Successful"]] == ["old"]
+    assert answer.get("Failed", []) == []
+    assert _bodies(sqs, queue) == ["x"]
+
+    sqs.delete_message(QueueUrl=queue, ReceiptHandle=second["ReceiptHandle"])
+    answer = sqs.change_message_visibility_batch(
+        QueueUrl=queue,
+        Entries=[{"Id": "gone", "ReceiptHandle": first["ReceiptHandle"], "VisibilityTimeout": 0}],
+    )
+    assert [(f["Id"], f["Code"]) for f in answer["Failed"]] == [("gone", "InvalidParameterValue")]
 
 
 @pytest.mark.parametrize("handle", ["garbage", "AQEBnot-base64!", "AQEB" + "QUJD"])

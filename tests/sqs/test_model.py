@@ -55,7 +55,7 @@ def _queue(sqs, name="q", **attributes):
 def test_no_message_operation_walks_the_queue(sqs, clock, fifo):
     name = "deep.fifo" if fifo else "deep"
     queue = _queue(sqs, name, **({"FifoQueue": "true"} if fifo else {}))
-    queue.messages = NoScanDict()
+    queue.delivered = NoScanDict()
     for i in range(2000):
         sqs.send(
             queue,
@@ -104,7 +104,7 @@ def test_stale_index_entries_are_dropped_as_they_surface(sqs, clock):
     sqs.settle(queue)
     assert not queue._timers
     assert not queue._visible
-    assert not queue.messages
+    assert not queue.delivered
 
 
 def test_a_receipt_handle_names_its_queue(sqs):
@@ -169,3 +169,24 @@ def test_sqs_errors_are_service_errors_with_the_status_of_their_kind(code, statu
         "message",
         sender,
     )
+
+
+def test_the_first_receive_time_survives_later_receives_and_dead_lettering(sqs, clock):
+    """Kept in the record's details only from the second receive on; still exact."""
+    dlq = _queue(sqs, "first-dlq")
+    policy = json.dumps({"deadLetterTargetArn": dlq.arn, "maxReceiveCount": 2})
+    queue = _queue(sqs, "first-src", RedrivePolicy=policy)
+    sqs.send(queue, SendSpec(body="x"))
+    first_at = clock.now
+    (item,) = sqs.receive(queue, 1, 0)
+    assert item.message.details is None
+    assert item.message.first_received_at == first_at
+    for _ in range(2):  # a second receive, then a third that dead-letters it
+        clock.now += 10
+        sqs.settle(queue)
+        sqs.receive(queue, 1, 0)
+    clock.now += 10
+    sqs.settle(dlq)
+    (moved,) = sqs.receive(dlq, 1, 30)
+    assert moved.message.first_received_at == first_at
+    assert moved.message.receive_count == 3

@@ -15,7 +15,7 @@ import abc
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
@@ -129,6 +129,18 @@ class TokenOwner(Protocol):
     def __call__(self, token: str | None) -> Caller | None: ...
 
 
+class ChangeWaiter(Protocol):
+    """``wait_for_change(request, seconds, topic=None)``: see ``ServiceContext``."""
+
+    def __call__(self, request: Request, seconds: float, topic: Hashable | None = None) -> None: ...
+
+
+class ChangeNotifier(Protocol):
+    """``notify_change(topic=None)``: see ``ServiceContext``."""
+
+    def __call__(self, topic: Hashable | None = None) -> None: ...
+
+
 class ServiceContext:
     """What a service may use from its cloud: the clock, the config, the other services."""
 
@@ -148,12 +160,15 @@ class ServiceContext:
         self.token_validator: TokenValidator | None = None
         #: Whose a token is, so a service can record who created what.
         self.token_owner: TokenOwner | None = None
-        #: Inside a handler: release the cloud lock until something changes or ``seconds``
-        #: pass (real time); raises the dispatcher's ``StaleRequest`` after a reset or stop.
+        #: Inside a handler: release the cloud lock until ``topic`` changes (anything, when
+        #: None) or ``seconds`` pass (real time); raises the dispatcher's ``StaleRequest``
+        #: after a reset or stop, which wake every waiter, as a clock move does.
         #: ``MimicCloud`` wires the dispatcher's; alone, a service just sleeps.
-        self.wait_for_change: Callable[[Request, float], None] = _sleep_instead
-        #: Wake handlers in ``wait_for_change`` (call after a change they may wait for).
-        self.notify_change: Callable[[], None] = _nothing
+        self.wait_for_change: ChangeWaiter = _sleep_instead
+        #: Wake handlers in ``wait_for_change`` for ``topic`` (every one when None): call
+        #: after a change they may wait for, naming what changed (an SQS queue), so a send
+        #: does not wake the polls of every other queue.
+        self.notify_change: ChangeNotifier = _nothing
         self._reaper = Reaper()
 
     def discard(self, state: Any) -> None:
@@ -184,14 +199,16 @@ class ServiceContext:
         return None if owner is None else owner(request.headers.get("X-Auth-Token"))
 
 
-def _sleep_instead(_request: Request, seconds: float) -> None:
+def _sleep_instead(request: Request, seconds: float, topic: Hashable | None = None) -> None:
+    """Alone (no dispatcher), a wait is a plain sleep: nothing could wake it early."""
     from pytest_mimic.clock import real_sleep
 
+    del request, topic  # the names ``ChangeWaiter`` callers may pass by keyword
     real_sleep(seconds)
 
 
-def _nothing() -> None:
-    return None
+def _nothing(topic: Hashable | None = None) -> None:
+    del topic
 
 
 class Service(abc.ABC):

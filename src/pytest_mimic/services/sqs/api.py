@@ -53,6 +53,7 @@ from pytest_mimic.services.sqs.model import (
     SendSpec,
     Sqs,
     parse_arn,
+    topic_of,
 )
 from pytest_mimic.services.sqs.operations import OPERATIONS
 
@@ -639,7 +640,7 @@ class SQSService(Service):
         with self.sqs.lock:
             old = self.sqs.delete_queue(self._queue(call))
         self.context.discard(old)
-        self.context.notify_change()
+        self.context.notify_change(old.topic)
         return {}
 
     def _get_queue_attributes(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -650,8 +651,9 @@ class SQSService(Service):
 
     def _set_queue_attributes(self, request: Request, call: _Call) -> dict[str, Any]:
         with self.sqs.lock:
-            self.sqs.set_attributes(self._queue(call), call.params["Attributes"])
-        self.context.notify_change()
+            queue = self._queue(call)
+            self.sqs.set_attributes(queue, call.params["Attributes"])
+        self.context.notify_change(queue.topic)
         return {}
 
     def _purge_queue(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -716,8 +718,9 @@ class SQSService(Service):
         spec = self._send_spec(call.params)
         trace = request.headers.get(_TRACE_HEADER)
         with self.sqs.lock:
-            sent = self.sqs.send(self._queue(call), spec, trace_header=trace)
-        self.context.notify_change()
+            queue = self._queue(call)
+            sent = self.sqs.send(queue, spec, trace_header=trace)
+        self.context.notify_change(queue.topic)
         return {
             "MD5OfMessageBody": sent.md5_body,
             "MD5OfMessageAttributes": sent.md5_attributes,
@@ -760,7 +763,7 @@ class SQSService(Service):
                     }
                 )
         if successful:
-            self.context.notify_change()
+            self.context.notify_change(queue.topic)
         return _batch_result(successful, failed)
 
     def _receive_message(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -797,7 +800,8 @@ class SQSService(Service):
                         self._message(item, system_names, attribute_names) for item in received
                     ]
             if queue.redrive is not None:
-                self.context.notify_change()  # messages may have moved to the dead-letter queue
+                # Messages may have moved to the dead-letter queue.
+                self.context.notify_change(topic_of(queue.redrive[0]))
             if received:
                 return {"Messages": messages}
             if wait <= 0:
@@ -811,7 +815,7 @@ class SQSService(Service):
                 # A running clock makes the next delayed or in-flight message visible by
                 # itself: look again then (nothing would notify).
                 left = min(left, max(next_due - now, 0.0) + 0.001)
-            self.context.wait_for_change(request, left)
+            self.context.wait_for_change(request, left, queue.topic)
 
     @staticmethod
     def _message(item: Received, system: set[str], wanted: list[str]) -> dict[str, Any]:
@@ -859,7 +863,7 @@ class SQSService(Service):
             queue = self._queue(call)
             queue.delete(call.params["ReceiptHandle"])
         if queue.fifo:
-            self.context.notify_change()  # the group may be unlocked
+            self.context.notify_change(queue.topic)  # the group may be unlocked
         return {}
 
     def _delete_message_batch(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -877,7 +881,7 @@ class SQSService(Service):
                 else:
                     successful.append({"Id": entry["Id"]})
         if queue.fifo:
-            self.context.notify_change()
+            self.context.notify_change(queue.topic)
         return _batch_result(successful, failed)
 
     def _change_message_visibility(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -886,7 +890,7 @@ class SQSService(Service):
         with self.sqs.lock:
             queue = self._queue(call)
             queue.change_visibility(call.params["ReceiptHandle"], timeout, self.sqs.now())
-        self.context.notify_change()
+        self.context.notify_change(queue.topic)
         return {}
 
     def _change_message_visibility_batch(self, request: Request, call: _Call) -> dict[str, Any]:
@@ -910,7 +914,7 @@ class SQSService(Service):
                     failed.append(_failure(entry["Id"], error))
                 else:
                     successful.append({"Id": entry["Id"]})
-        self.context.notify_change()
+        self.context.notify_change(queue.topic)
         return _batch_result(successful, failed)
 
     # -- message move tasks --------------------------------------------------------------
@@ -923,7 +927,7 @@ class SQSService(Service):
                 params.get("DestinationArn"),
                 params.get("MaxNumberOfMessagesPerSecond"),
             )
-        self.context.notify_change()
+        self.context.notify_change()  # a task may move messages to any queue
         return {"TaskHandle": task.handle}
 
     def _cancel_message_move_task(self, request: Request, call: _Call) -> dict[str, Any]:

@@ -18,9 +18,7 @@ test may peek at messages from its own thread.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import threading
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.services.sqs import attributes as _attributes
@@ -40,6 +38,7 @@ from pytest_mimic.services.sqs.md5 import AttributeValue, attributes_md5, body_m
 from pytest_mimic.services.sqs.permissions import add_permission, remove_permission
 from pytest_mimic.services.sqs.queue import (
     MAX_VISIBILITY,
+    Details,
     Message,
     MessageView,
     Queue,
@@ -48,7 +47,10 @@ from pytest_mimic.services.sqs.queue import (
     SendResult,
     SendSpec,
     State,
+    next_queue_id,
+    next_serial,
     parse_arn,
+    topic_of,
 )
 from pytest_mimic.services.sqs.settings import DEFAULT_ACCOUNT
 from pytest_mimic.services.sqs.tasks import MoveTask, MoveTasks
@@ -76,6 +78,7 @@ __all__ = [
     "Sqs",
     "State",
     "parse_arn",
+    "topic_of",
 ]
 
 #: ``SenderId`` of every message (an IAM user id, as SQS reports for a user's key).
@@ -105,8 +108,6 @@ class Sqs:
         self._cooldowns = cooldowns
         self._scopes: dict[Scope, dict[str, Queue]] = {}
         self._deleted: dict[tuple[Scope, str], float] = {}
-        self._uids = itertools.count(1)
-        self._serials = itertools.count(1)
         #: StartMessageMoveTask and the tasks it started.
         self.tasks = MoveTasks(self)
 
@@ -204,7 +205,7 @@ class Sqs:
                 )
             del self._deleted[(scope, name)]
         full = _attributes.initial_settings(settings, fifo=fifo)
-        queue = Queue(next(self._uids), scope, name, full, dict(tags), now)
+        queue = Queue(next_queue_id(), scope, name, full, dict(tags), now)
         queues[name] = queue
         return queue
 
@@ -261,9 +262,19 @@ class Sqs:
         )
 
     def set_attributes(self, queue: Queue, attributes: Mapping[str, str]) -> None:
-        """SetQueueAttributes (FifoQueue cannot change)."""
+        """SetQueueAttributes. ``FifoQueue`` is unknown on a standard queue; a FIFO queue
+        takes ``true`` again (as AWS does) but never another queue type.
+        """
         if "FifoQueue" in attributes:
-            raise SqsError("InvalidAttributeName", "Unknown Attribute FifoQueue.")
+            if not queue.fifo:
+                raise SqsError("InvalidAttributeName", "Unknown Attribute FifoQueue.")
+            if str(attributes["FifoQueue"]).lower() != "true":
+                raise SqsError(
+                    "InvalidAttributeValue",
+                    "Invalid value for the parameter FifoQueue. Reason: Modifying queue type "
+                    "is not supported.",
+                )
+            attributes = {k: v for k, v in attributes.items() if k != "FifoQueue"}
         settings = self._validate(
             queue.scope, queue.name, attributes, fifo=queue.fifo, creating=False
         )
@@ -339,7 +350,7 @@ class Sqs:
         now = self._now()
         group = spec.group_id
         dedup = spec.dedup_id
-        sequence: str | None = None
+        sequence: int | None = None
         md5_body = body_md5(body)
         md5_attributes = attributes_md5(spec.attributes)
         md5_system = attributes_md5(spec.system_attributes)
@@ -366,7 +377,9 @@ class Sqs:
                 check_fifo_id("MessageDeduplicationId", dedup)
             earlier = queue.deduplicated(group, dedup, now)
             if earlier is not None:
-                return SendResult(earlier[0], md5_body, md5_attributes, md5_system, earlier[1])
+                return SendResult(
+                    earlier[0], md5_body, md5_attributes, md5_system, _sequence_text(earlier[1])
+                )
             sequence = queue.next_sequence_number()
             delay = queue.delay
         else:
@@ -384,21 +397,15 @@ class Sqs:
                 **system_attributes,
                 "AWSTraceHeader": AttributeValue("String", trace_header),
             }
-        message = Message(
-            serial=next(self._serials),
-            message_id=str(uuid.uuid4()),
-            body=body,
-            attributes=spec.attributes,
-            system_attributes=system_attributes,
-            sent_at=now,
-            group_id=group,
-            dedup_id=dedup,
-            sequence_number=sequence,
-        )
+        serial = next_serial()
+        details = Details(spec.attributes, system_attributes, group, dedup, sequence)
+        message = Message(serial, body, now, details)
         queue.accept(message, now, delay, now)
         if queue.fifo and group is not None and dedup is not None:
-            queue.remember_dedup(group, dedup, now, message.message_id, sequence)
-        return SendResult(message.message_id, md5_body, md5_attributes, md5_system, sequence)
+            queue.remember_dedup(group, dedup, now, serial, sequence)
+        return SendResult(
+            message.message_id, md5_body, md5_attributes, md5_system, _sequence_text(sequence)
+        )
 
     def receive(
         self,
@@ -435,24 +442,29 @@ class Sqs:
     def move(
         self, source: Queue, message: Message, target: Queue, now: float, *, keep_count: bool
     ) -> None:
-        """Move a message to another queue (dead-lettering, or a move task back)."""
-        source.remove(message)
+        """Move a message to another queue (dead-lettering, or a move task back): a new
+        record there with the same message id; the old one is freed.
+        """
         target.settle(now)
+        details = message.details
         moved = Message(
-            serial=next(self._serials),
-            message_id=message.message_id,
-            body=message.body,
-            attributes=message.attributes,
-            system_attributes=message.system_attributes,
-            sent_at=message.sent_at,
-            group_id=message.group_id,
-            dedup_id=message.dedup_id,
-            sequence_number=target.next_sequence_number() if target.fifo else None,
-            source_arn=source.arn if keep_count else None,
+            next_serial(),
+            message.body,
+            message.sent_at,
+            Details(
+                message.attributes,
+                message.system_attributes,
+                message.group_id,
+                message.dedup_id,
+                target.next_sequence_number() if target.fifo else None,
+                source.arn if keep_count else None,
+                details.origin if details is not None and details.origin else message.serial,
+            ),
         )
         if keep_count:
             moved.receive_count = message.receive_count
             moved.first_received_at = message.first_received_at
+        source.remove(message)
         # A standard queue keeps the original enqueue time for retention; FIFO restarts it.
         enqueued = now if target.fifo else message.sent_at
         target.accept(moved, now, 0, enqueued)
@@ -472,3 +484,7 @@ class Sqs:
     def list_move_tasks(self, source_arn: str, limit: int) -> list[MoveTask]:
         """ListMessageMoveTasks: the most recent first."""
         return self.tasks.recent(source_arn, limit)
+
+
+def _sequence_text(sequence: int | None) -> str | None:
+    return None if sequence is None else str(sequence)
