@@ -563,13 +563,17 @@ class MimicCloud:
                 removed += 1
         return removed
 
+    def is_standing(self, rule: FaultRule) -> bool:
+        """Whether ``rule`` is one a service keeps after every reset (a metadata preset)."""
+        return rule.id in self._standing_rules
+
     def clear_rules(self) -> int:
         """Remove every fault rule except the services' standing ones (metadata presets,
         which come back at each reset anyway); returns how many went.
         """
         removed = 0
         for rule in self.faults.rules:
-            if rule.id not in self._standing_rules:
+            if not self.is_standing(rule):
                 self.faults.remove(rule)
                 removed += 1
         return removed

@@ -154,6 +154,7 @@ class DashboardService(RoutedService):
                         "source": rule.source,
                         "hits": rule.hits,
                         "times": rule.times,
+                        "standing": self.cloud.is_standing(rule),
                     }
                     for rule in self.cloud.faults.rules
                 ],

@@ -57,7 +57,7 @@
       body.appendChild(line);
     }
     t.appendChild(body);
-    const wrap = el("div");
+    const wrap = el("div", undefined, "scroll");
     wrap.appendChild(t);
     if (total > rows.length) wrap.appendChild(el("p", `${rows.length} of ${total} shown`, "more"));
     return wrap;
@@ -147,21 +147,15 @@
     holder.replaceChildren(...fresh);
   }
 
-  function renderRules(rules) {
-    const text = JSON.stringify(rules);
-    if (text === lastRules) return;
-    lastRules = text;
-    const rows = rules.map((rule) => {
-      const tr = el("tr");
-      tr.dataset.rule = rule.id;
-      tr.dataset.source = rule.source;
-      tr.appendChild(el("td", rule.id));
-      tr.appendChild(el("td", `${rule.service}.${rule.operation}`));
-      tr.appendChild(el("td", rule.description));
-      tr.appendChild(el("td", rule.source));
-      const hits = el("td", rule.hits, "hits");
-      tr.appendChild(hits);
-      tr.appendChild(el("td", rule.times === null ? "always" : rule.times));
+  function ruleRow(rule, removable) {
+    const tr = el("tr");
+    tr.dataset.rule = rule.id;
+    tr.dataset.source = rule.source;
+    tr.appendChild(el("td", rule.id));
+    tr.appendChild(el("td", rule.description));
+    tr.appendChild(el("td", rule.hits, "hits"));
+    tr.appendChild(el("td", rule.times === null ? "always" : rule.times));
+    if (removable) {
       const cell = el("td");
       const remove = el("button", "remove");
       remove.type = "button";
@@ -170,10 +164,20 @@
           `Removed ${rule.id}.`));
       cell.appendChild(remove);
       tr.appendChild(cell);
-      return tr;
-    });
-    $("rules").replaceChildren(...rows);
-    $("rules-empty").hidden = rules.length > 0;
+    }
+    return tr;
+  }
+
+  function renderRules(rules) {
+    const text = JSON.stringify(rules);
+    if (text === lastRules) return;
+    lastRules = text;
+    const active = rules.filter((rule) => !rule.standing);
+    const standing = rules.filter((rule) => rule.standing);
+    $("rules").replaceChildren(...active.map((rule) => ruleRow(rule, true)));
+    $("rules-empty").hidden = active.length > 0;
+    $("preset-rules").replaceChildren(...standing.map((rule) => ruleRow(rule, false)));
+    $("presets-count").textContent = String(standing.length);
   }
 
   function renderErrors(errors) {

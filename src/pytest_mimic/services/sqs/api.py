@@ -330,7 +330,7 @@ class SQSService(Service):
                         "in flight": queue.inflight_count,
                         "delayed": queue.delayed_count,
                         "head": [
-                            {"id": m.message_id, "body": _clip(m.body), "receives": m.receive_count}
+                            {"body": _clip(m.body), "receives": m.receive_count, "id": m.message_id}
                             for m in itertools.islice(queue.messages.values(), HEAD_MESSAGES)
                         ],
                         "region": queue.scope.region,
