@@ -142,13 +142,17 @@ def _scalar(value: Any) -> Cell:
 
 
 def countdown(seconds: float) -> str:
-    """``"9m 30s"``: how long until something happens, as people read it."""
+    """``"9m 30s"``: how long until something happens, as people say it (the two largest
+    units, and whole seconds rounded up: a change due in 0.2 s is "1s" away).
+    """
     whole = max(0, math.ceil(seconds))
     days, rest = divmod(whole, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{days}d"] if days else []
-    parts += [f"{hours}h"] if hours or days else []
-    parts += [f"{minutes}m"] if (minutes or hours or days) and not days else []
-    parts += [f"{secs}s"] if not days and not hours else []
-    return " ".join(parts) or "0s"
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {secs}s" if secs else f"{minutes}m"
+    return f"{secs}s"
