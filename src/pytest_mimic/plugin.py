@@ -7,7 +7,9 @@ lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (sess
 ``mimic_cloud`` (function: fresh state, client environment, server-error check; its
 transport from ``mimic_transport``) ->
 ``time_travel`` (function), plus ``mimic_stub`` (function: a pytest-httpserver stub listed in
-the service catalog). Each can be overridden in a ``conftest.py``.
+the service catalog). Each can be overridden in a ``conftest.py``. ``--mimic-dashboard``
+starts the session's cloud early to show its dashboard; ``--mimic-report`` writes a page of a
+failing test's calls.
 """
 
 from __future__ import annotations

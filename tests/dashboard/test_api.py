@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 import requests
 
@@ -45,6 +49,26 @@ def test_the_page_and_its_files_are_served_with_a_strict_policy(mimic_cloud):
 def test_the_root_page_links_the_dashboard(mimic_cloud):
     root = requests.get(mimic_cloud.base_url + "/", timeout=5)
     assert f"Dashboard: {mimic_cloud.dashboard_url}" in root.text
+
+
+def test_serve_prints_the_dashboard_url_it_serves():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = [proc.stdout.readline()]
+        while not lines[-1].startswith("Dashboard:") and lines[-1]:
+            lines.append(proc.stdout.readline())
+        url = lines[-1].split()[-1]
+        assert url == lines[0].split()[-1] + "/mimic/dashboard"
+        assert "pytest-mimic dashboard" in requests.get(url, timeout=5).text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
 
 
 def test_an_unknown_file_is_a_json_404(mimic_cloud):
