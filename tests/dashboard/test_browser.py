@@ -86,7 +86,6 @@ def browser(served):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=DriverService(executable_path=CHROMEDRIVER))
     try:
-        driver.get(f"{served}/mimic/dashboard")
         yield driver
     finally:
         driver.quit()
@@ -94,9 +93,10 @@ def browser(served):
 
 @pytest.fixture
 def page(served, browser):
-    """The dashboard of a freshly reset cloud, with the page caught up."""
+    """The dashboard of a freshly reset cloud, loaded afresh (no filter chosen) and live."""
     assert requests.post(f"{served}/mimic/v1.1/reset", timeout=10).status_code == 204
-    WebDriverWait(browser, PATIENCE).until(lambda d: not _texts(d, "#panel-nova td"))
+    browser.get(f"{served}/mimic/dashboard")
+    _wait(browser, lambda d: d.find_element(By.ID, "connection").text == "live")
     return browser
 
 
@@ -243,6 +243,16 @@ def test_a_scenario_activated_from_the_form_is_listed_and_counts_hits(page, nova
     _wait(page, lambda d: _texts(d, rule) == ["1"])
 
 
+def _shown(driver):
+    """``(service, operation, status)`` of the journal rows the filters leave visible."""
+    rows = driver.find_elements(By.CSS_SELECTOR, "#journal-body tr")
+    return [
+        tuple(row.get_attribute(f"data-{name}") for name in ("service", "operation", "status"))
+        for row in rows
+        if row.is_displayed()
+    ]
+
+
 def test_the_journal_filters_by_service_and_shows_a_calls_bodies(page, nova, sqs):
     """Choosing a service hides the other services' calls; a click shows a call's bodies."""
     nova.servers.create("web-2", image="any-image", flavor="2")
@@ -251,14 +261,26 @@ def test_the_journal_filters_by_service_and_shows_a_calls_bodies(page, nova, sqs
 
     Select(page.find_element(By.ID, "journal-service")).select_by_value("sqs")
 
-    rows = page.find_elements(By.CSS_SELECTOR, "#journal-body tr")
-    shown = {row.get_attribute("data-service") for row in rows if row.is_displayed()}
-    hidden = {row.get_attribute("data-service") for row in rows if not row.is_displayed()}
-    assert shown == {"sqs"}
-    assert "nova" in hidden
-    sqs_row = next(row for row in rows if row.is_displayed())
-    sqs_row.click()
+    assert _shown(page) == [("sqs", "CreateQueue", "200")]
+    operations = _texts(page, "#journal-operation option")
+    assert "CreateQueue" in operations
+    assert "create_server" not in operations
+    page.find_element(By.CSS_SELECTOR, '#journal-body tr[data-service="sqs"]').click()
     _wait(page, lambda d: '"QueueName": "mail"' in d.find_element(By.ID, "call-request").text)
+
+
+def test_the_journal_filters_by_operation_and_status(page, nova):
+    server = nova.servers.create("web-3", image="any-image", flavor="2")
+    with pytest.raises(nova_exceptions.NotFound):
+        nova.servers.get(server.id + "-gone")
+    _wait(page, lambda d: "404" in _texts(d, "#journal-body td.status"))
+
+    Select(page.find_element(By.ID, "journal-status")).select_by_value("4")
+    assert [(s, o) for s, o, status in _shown(page)] == [("nova", "get_server")]
+
+    Select(page.find_element(By.ID, "journal-status")).select_by_value("")
+    Select(page.find_element(By.ID, "journal-operation")).select_by_value("create_server")
+    assert [(s, o, status) for s, o, status in _shown(page)] == [("nova", "create_server", "202")]
 
 
 def test_a_server_named_like_markup_is_shown_as_text(page, nova):

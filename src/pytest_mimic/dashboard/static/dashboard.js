@@ -256,6 +256,21 @@
     }
   }
 
+  function serviceChosen() {
+    // The operation list follows the service chosen: only its operations are offered.
+    const operations = $("journal-operation");
+    const kept = operations.value;
+    const all = el("option", "all");
+    all.value = "";
+    operations.replaceChildren(all);
+    const service = $("journal-service").value;
+    for (const call of journal.calls) {
+      if (!service || call.service === service) addOption(operations, call.operation);
+    }
+    operations.value = Array.from(operations.options).some((o) => o.value === kept) ? kept : "";
+    refilter();
+  }
+
   function renderJournal(part) {
     const body = $("journal-body");
     if (part.epoch !== journal.epoch) {
@@ -443,7 +458,8 @@
       act("POST", "/scenarios/" + encodeURIComponent(name), scenarioParameters(), "faults-message",
         `Scenario ${name} activated.`);
     });
-    for (const id of ["journal-service", "journal-operation", "journal-status"]) {
+    $("journal-service").addEventListener("change", serviceChosen);
+    for (const id of ["journal-operation", "journal-status"]) {
       $(id).addEventListener("change", refilter);
     }
     $("call-close").addEventListener("click", () => { $("call-detail").hidden = true; });
