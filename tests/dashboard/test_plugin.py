@@ -52,8 +52,10 @@ class Terminal(io.StringIO):
 
 @pytest.fixture(autouse=True)
 def no_terminal(monkeypatch):
-    """The inner runs share this process: a developer's terminal must not make them wait."""
+    """The inner runs share this process: a developer's terminal must not make them wait,
+    and under xdist they must not take themselves for a worker (which prints nothing)."""
     monkeypatch.setattr(sys, "__stdin__", io.StringIO())
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
 
 
 def test_dashboard_option_prints_a_url_that_serves_the_page(pytester):
