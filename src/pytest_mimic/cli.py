@@ -292,6 +292,7 @@ def serve(
     for name, value in cloud.environment().items():
         if name not in {"NO_PROXY", "no_proxy"}:
             print(f"  export {name}={value}")
+    print(f"Dashboard: {cloud.dashboard_url}")
     sys.stdout.flush()
 
     while not received:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from pytest_mimic.clock import Clock
 from pytest_mimic.config import CloudConfig, Credentials
 from pytest_mimic.control import ControlService, Unrouted
+from pytest_mimic.dashboard import DASHBOARD_PATH, DashboardService
 from pytest_mimic.dispatch import Dispatcher, ServerError
 from pytest_mimic.faults import (
     Action,
@@ -82,6 +83,8 @@ class MimicCloud:
             self.clock, lambda: self._config, lambda: self._services, self.faults
         )
         self._standing: list[tuple[str, dict[str, Any]]] = []
+        #: Ids of the rules services keep after every reset (``Service.fault_rules``).
+        self._standing_rules: set[str] = set()
         self.dispatcher = Dispatcher(
             lambda: self._services,
             self.faults,
@@ -100,7 +103,11 @@ class MimicCloud:
         self._patcher = Patcher()
         self._in_process: InProcessTransport | None = None
         self._environment: tuple[tuple[Any, ...], dict[str, str]] | None = None
-        self.register(lambda context: ControlService(context, self))
+        control = ControlService(self.context, self)
+        self.register(lambda _context: control)
+        self.register(
+            lambda context: DashboardService(context, control, lambda: list(self.dispatcher.errors))
+        )
         self.register(ExternalServices)
         for factory in installed_services() if services is None else services:
             self.register(factory)
@@ -156,6 +163,7 @@ class MimicCloud:
             self.dispatcher.services_changed()
             for rule in service.fault_rules():
                 self.faults.add(rule)
+                self._standing_rules.add(rule.id)
         return service
 
     def unregister(self, name: str) -> None:
@@ -185,11 +193,13 @@ class MimicCloud:
             self.clock.reset()
             self.faults.clear()
             self.journal.clear()
+            self._standing_rules = set()
             for service in self._services:
                 service.reset()
             for service in self._services:
                 for rule in service.fault_rules():
                     self.faults.add(rule)
+                    self._standing_rules.add(rule.id)
             for name, parameters in self._standing:
                 self.activate(name, **parameters)
 
@@ -358,6 +368,11 @@ class MimicCloud:
         names = [name for service in self._services for name in service.urls()]
         names += [entry.type for _service, entry in iter_entries(self._services)]
         return list(dict.fromkeys(names))
+
+    @property
+    def dashboard_url(self) -> str:
+        """The live page of this cloud (``/mimic/dashboard``)."""
+        return self.base_url + DASHBOARD_PATH
 
     @property
     def auth_url(self) -> str:
@@ -548,6 +563,21 @@ class MimicCloud:
                 removed += 1
         return removed
 
+    def is_standing(self, rule: FaultRule) -> bool:
+        """Whether ``rule`` is one a service keeps after every reset (a metadata preset)."""
+        return rule.id in self._standing_rules
+
+    def clear_rules(self) -> int:
+        """Remove every fault rule except the services' standing ones (metadata presets,
+        which come back at each reset anyway); returns how many went.
+        """
+        removed = 0
+        for rule in self.faults.rules:
+            if not self.is_standing(rule):
+                self.faults.remove(rule)
+                removed += 1
+        return removed
+
     def calls(
         self, service: str | None = None, operation: str | None = None, **attributes: Any
     ) -> list[Call]:
@@ -609,6 +639,7 @@ class MimicCloud:
                 f"  {base}{auth}/tokens",
                 "",
             ]
+        lines += [f"Dashboard: {base}{DASHBOARD_PATH}", ""]
         lines.append("Services: " + ", ".join(f"{s.name} ({s.prefix})" for s in self._services))
         return "\n".join(lines) + "\n"
 

@@ -66,6 +66,8 @@ class CloudControls(Protocol):
     def scenario_registry(self) -> ScenarioRegistry: ...
     def activate(self, name: str, **parameters: Any) -> list[FaultHandle]: ...
     def clear_scenarios(self) -> int: ...
+    def clear_rules(self) -> int: ...
+    def is_standing(self, rule: FaultRule) -> bool: ...
     def reset(self) -> None: ...
 
 
@@ -453,7 +455,7 @@ class ControlService(RoutedService):
                         "query": call.query,
                         "status": call.status,
                         "fault": call.fault,
-                        "attributes": _jsonable(call.attributes),
+                        "attributes": jsonable(call.attributes),
                     }
                     for call in calls
                 ]
@@ -514,7 +516,8 @@ def _steps(
     )
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` if JSON can carry it, else its text (an attribute may be any object)."""
     try:
         json.dumps(value)
     except (TypeError, ValueError):

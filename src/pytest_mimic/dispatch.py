@@ -359,6 +359,8 @@ class Dispatcher:
             operation = Operation(service.name, "unknown")
             response = self._crash(service, request, path, body)
             return self._finish(operation, request, path, response, started, generation)
+        if service.observes:
+            return self._observe(service, request, operation, path, body)
         override: Respond | None = None
         if (
             _OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ
@@ -395,6 +397,21 @@ class Dispatcher:
                 except Exception:
                     response = self._crash(service, request, path, body)
         return self._finish(operation, request, path, response, started, generation, decision)
+
+    def _observe(
+        self, service: Service, request: Request, operation: Operation, path: str, body: bytes
+    ) -> Response:
+        """Serve a request to a service that only shows the cloud (``Service.observes``):
+        under the lock, so it reads a consistent state, but with no fault rule and no
+        journal record, so an open dashboard changes nothing a test asserts on.
+        """
+        with self.lock:
+            try:
+                response = service.handle(request, operation)
+                response.get_data()
+            except Exception:
+                response = self._crash(service, request, path, body)
+        return response
 
     def _apply(
         self,

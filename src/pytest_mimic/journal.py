@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import deque
@@ -73,6 +74,9 @@ class Journal:
 
     ``maxlen`` keeps only the latest calls (a ring buffer): the standalone server, which no
     test resets, uses it so its memory stays bounded. ``None`` keeps every call.
+
+    Calls are numbered from 0 in arrival order since the last ``clear`` (which starts a new
+    ``epoch``), so a reader that polls (the dashboard) asks only for what is new.
     """
 
     def __init__(self, maxlen: int | None = None) -> None:
@@ -81,6 +85,10 @@ class Journal:
         self._lock = threading.Lock()
         self._calls: deque[Call] = deque(maxlen=maxlen)
         self.dropped = 0
+        #: Calls recorded since the last ``clear`` (the number the next one gets).
+        self.recorded = 0
+        #: How many times the journal was cleared: numbers restart at each epoch.
+        self.epoch = 0
 
     @property
     def maxlen(self) -> int | None:
@@ -97,12 +105,33 @@ class Journal:
             if len(self._calls) == self._calls.maxlen:
                 self.dropped += 1
             self._calls.append(call)
+            self.recorded += 1
 
     def clear(self) -> None:
         """Forget every call."""
         with self._lock:
             self._calls.clear()
             self.dropped = 0
+            self.recorded = 0
+            self.epoch += 1
+
+    def since(self, number: int, limit: int) -> tuple[int, int, list[tuple[int, Call]]]:
+        """``(epoch, next number, [(number, call), ...])``: the calls numbered ``number`` and
+        later that are still kept, the latest ``limit`` of them at most.
+        """
+        with self._lock:
+            first = self.recorded - len(self._calls)
+            start = max(number, first, self.recorded - limit, 0)
+            kept = itertools.islice(self._calls, start - first, None)
+            return self.epoch, self.recorded, list(enumerate(kept, start))
+
+    def numbered(self, number: int) -> Call | None:
+        """The call numbered ``number`` in this epoch, if it is still kept."""
+        with self._lock:
+            first = self.recorded - len(self._calls)
+            if not first <= number < self.recorded:
+                return None
+            return self._calls[number - first]
 
     def calls(
         self,

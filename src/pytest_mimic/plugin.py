@@ -7,22 +7,26 @@ lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (sess
 ``mimic_cloud`` (function: fresh state, client environment, server-error check; its
 transport from ``mimic_transport``) ->
 ``time_travel`` (function), plus ``mimic_stub`` (function: a pytest-httpserver stub listed in
-the service catalog). Each can be overridden in a ``conftest.py``.
+the service catalog). Each can be overridden in a ``conftest.py``. ``--mimic-dashboard``
+starts the session's cloud early to show its dashboard; ``--mimic-report`` writes a page of a
+failing test's calls.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import pytest
 
 from pytest_mimic.clock import TimeTravel
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig, default_schema
+from pytest_mimic.dashboard import write_report
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
 from pytest_mimic.interop import journal_httpserver
 from pytest_mimic.parsing import parse_seconds
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 HOST_ENV = "PYTEST_MIMIC_HOST"
 PORT_ENV = "PYTEST_MIMIC_PORT"
 _CLOUD_KEY = pytest.StashKey[MimicCloud]()
+_REPORTED_KEY = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,6 +68,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a folder of your own services, one NAME.py each (ini mimic_services_dir)",
     )
     group.addoption(
+        "--mimic-dashboard",
+        action="store_true",
+        default=None,
+        help="start the fake cloud with the session, print its live dashboard's URL, and keep "
+        "it open after the last test until Enter is pressed, when run in a terminal "
+        "(ini mimic_dashboard)",
+    )
+    group.addoption(
+        "--mimic-report",
+        default=None,
+        metavar="DIR",
+        help="write an HTML page of its calls for each failing test into DIR, named in the "
+        "failure report (ini mimic_report)",
+    )
+    group.addoption(
         "--mimic-scenarios",
         action="store_true",
         help="list every mimic_scenario name with its parameters and description, then exit",
@@ -77,6 +97,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "mimic_services_dir",
         "a folder of your own services, one NAME.py each, mounted at /NAME/ "
         "(relative to the ini file)",
+        default=None,
+    )
+    parser.addini(
+        "mimic_dashboard",
+        "true: start the fake cloud with the session and print its dashboard's URL "
+        "(see --mimic-dashboard)",
+        default="false",
+    )
+    parser.addini(
+        "mimic_report",
+        "a folder for an HTML page of its calls per failing test (relative to the ini file)",
         default=None,
     )
     parser.addini(
@@ -116,6 +147,8 @@ class _Options:
     idle_timeout: float
     endpoints: tuple[tuple[str, str], ...]
     services_dir: Path | None
+    dashboard: bool = False
+    report_dir: Path | None = None
 
 
 _OPTIONS_KEY = pytest.StashKey[_Options]()
@@ -192,6 +225,7 @@ def _read_options(config: pytest.Config) -> _Options:
             fail(f"mimic_endpoints line {line!r} must look like 'package.module:NAME = auth'")
         endpoints.append((target.strip(), endpoint.strip()))
     services_dir = _services_dir(config, fail)
+    dashboard = config.getoption("mimic_dashboard") or _ini_bool(config, "mimic_dashboard", fail)
     return _Options(
         host,
         port,
@@ -201,7 +235,27 @@ def _read_options(config: pytest.Config) -> _Options:
         idle_timeout,
         tuple(endpoints),
         services_dir,
+        dashboard,
+        _report_dir(config, fail),
     )
+
+
+def _report_dir(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
+    """Where failing tests' HTML reports go: the option (from the working directory) or the
+    ini value (from the ini file's folder). Made if missing; it must not be a file.
+    """
+    given = config.getoption("mimic_report")
+    if given:
+        folder, where = Path(given), "--mimic-report"
+    else:
+        raw = config.getini("mimic_report")
+        if not raw or not str(raw).strip():
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        folder, where = base / str(raw).strip(), "mimic_report"
+    if folder.exists() and not folder.is_dir():
+        fail(f"{where}: {str(folder)!r} is a file, not a folder")
+    return folder.resolve()
 
 
 def _services_dir(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
@@ -348,6 +402,74 @@ def mimic_session_cloud(
     cloud.stop()
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """With ``--mimic-dashboard``: where the dashboard will be (one per xdist worker)."""
+    options = _options(config)
+    if not options.dashboard or _worker() is not None:
+        return []
+    workers = getattr(config.option, "numprocesses", None)
+    if not options.port:
+        where = "printed when the fake cloud starts"
+        if workers:
+            where = "one per xdist worker, on free ports (give --mimic-port to know them)"
+        return [f"pytest-mimic dashboard: {where}"]
+    ports = [options.port]
+    if isinstance(workers, int) and workers > 0:
+        ports = [options.port + n for n in range(workers)]
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    return [f"pytest-mimic dashboard: http://{host}:{port}/mimic/dashboard" for port in ports]
+
+
+def _worker() -> str | None:
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mimic_dashboard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With ``--mimic-dashboard``: start the session's cloud before the first test, say
+    where its dashboard is, and after the last test keep it open until Enter (in a terminal
+    only: CI and xdist workers go on at once).
+    """
+    config = request.config
+    if not _options(config).dashboard:
+        yield
+        return
+    cloud: MimicCloud = request.getfixturevalue("mimic_session_cloud")
+    _say(config, f"pytest-mimic dashboard: {cloud.dashboard_url}")
+    yield
+    terminal = sys.__stdin__
+    if _worker() is None and terminal is not None and terminal.isatty():
+        _hold(config, cloud.dashboard_url, terminal)
+
+
+def _say(config: pytest.Config, line: str) -> None:
+    """Write ``line`` on the terminal now, past output capture."""
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if terminal is None:
+        return
+    if capture is None:
+        terminal.write_line(line)
+        return
+    with capture.global_and_fixture_disabled():
+        terminal.write_line(line)
+
+
+def _hold(config: pytest.Config, url: str, terminal: TextIO) -> None:
+    """Wait for Enter with the server still up, so the last test's state can be looked at."""
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if capture is not None:
+        capture.suspend_global_capture(in_=True)
+    try:
+        print(f"\npytest-mimic: the dashboard stays open at {url}; press Enter to stop.")
+        terminal.readline()
+    except (EOFError, KeyboardInterrupt, OSError):
+        pass
+    finally:
+        if capture is not None:
+            capture.resume_global_capture()
+
+
 @pytest.fixture
 def mimic_cloud(
     request: pytest.FixtureRequest, mimic_session_cloud: MimicCloud, mimic_transport: str
@@ -415,8 +537,20 @@ def pytest_runtest_makereport(
     """Attach this test's journal to the report of a failed test."""
     report = yield
     cloud = item.stash.get(_CLOUD_KEY, None)
-    if cloud is not None and report.failed and call.when == "call":
-        journal = cloud.journal.render()
-        if journal:
-            report.sections.append(("pytest-mimic calls", journal))
+    if cloud is None or not report.failed or call.when not in {"call", "teardown"}:
+        return report
+    folder = _options(item.config).report_dir
+    lines = []
+    if folder is not None and not item.stash.get(_REPORTED_KEY, False):
+        # One page per test: a teardown failure after a failed call adds nothing new.
+        item.stash[_REPORTED_KEY] = True
+        try:
+            page = write_report(folder, item.nodeid, cloud.journal.calls(), report.longreprtext)
+            lines.append(f"HTML report of these calls: {page.as_uri()}")
+        except OSError as error:
+            lines.append(f"pytest-mimic could not write the HTML report: {error}")
+    if call.when == "call":
+        lines += cloud.journal.render().splitlines()
+    if lines:
+        report.sections.append(("pytest-mimic calls", "\n".join(lines)))
     return report

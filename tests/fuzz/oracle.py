@@ -221,10 +221,14 @@ def _judge_unrouted(exchange: Exchange, path: str) -> list[str]:
 
 
 def _judge_unjournaled(cloud: MimicCloud, exchange: Exchange) -> list[str]:
-    """No journal record: either the request asked for a reset, which clears the journal
-    (the route's service answered), or the HTTP layer refused it before routing (a request
-    line or header too long), which answers in plain text."""
+    """No journal record: the route's service only observes (the dashboard, whose requests
+    are never journaled) or the request asked for a reset, which clears the journal (either
+    way the route's service answered), or the HTTP layer refused it before routing (a
+    request line or header too long), which answers in plain text."""
     service = cloud.service(exchange.request.route.service)
+    if service.observes and not exchange.reset:
+        expected = ErrorFormat.of(service, exchange.status, exchange, service.prefix)
+        return _judge_body(exchange, expected, f"the {service.name} service's")
     if exchange.reset:
         expected = ErrorFormat.of(service, exchange.status, exchange, service.prefix)
         return _judge_body(exchange, expected, f"the {service.name} service's")

@@ -74,6 +74,7 @@ SEEDS: dict[str, tuple[Any, ...]] = {
     # -- the control plane
     "tick": ({"amount": 1}, {"amount": 0.25}),
     "reset": ({},),  # reads no body; one is sent all the same
+    "activate_scenario": ({}, {"status": 503, "times": 1}),
     # -- Identity v2.0 (Rackspace) and v3 (Keystone)
     "authenticate": (
         {"auth": _V2_PASSWORD},

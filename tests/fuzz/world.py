@@ -82,6 +82,23 @@ def _snapshot(world: World) -> str:
     return answer.headers["Location"].rstrip("/").rpartition("/")[2]
 
 
+def _call_number(world: World) -> str:
+    """The number of a journal call of this example (a login makes one)."""
+    world.value(TOKEN)
+    return "0"
+
+
+def _rule(world: World) -> str:
+    """A fault rule that matches nothing the fuzzer sends."""
+    return world.cloud.inject("identity", "version", status=500, api="fuzz-never").rule.id
+
+
+def _removed_rule(world: World) -> str:
+    handle = world.cloud.inject("identity", "version", status=500, api="fuzz-never")
+    handle.remove()
+    return handle.rule.id
+
+
 #: Recipes by name: ``service.argument`` for one service's path argument, a bare argument
 #: name for every service's, or a plain name used in seeds and headers. Variant ``n`` uses
 #: recipe ``n`` (or the last one).
@@ -98,6 +115,11 @@ RECIPES: Mapping[str, tuple[Recipe, ...]] = {
     "nova.flavor_id": (_constant("general1-1"), _constant("fuzz-missing-flavor")),
     "nova.image_id": (_base_image, _snapshot),
     "image.tag": (_constant("fuzz-tag"), _constant("fuzz-missing-tag")),
+    "mimic.name": (_constant("nova.create_fails"), _constant("nova.fuzz_no_such_scenario")),
+    "dashboard.name": (_constant("nova.create_fails"), _constant("nova.fuzz_no_such_scenario")),
+    "dashboard.asset": (_constant("dashboard.js"), _constant("index.html")),
+    "dashboard.number": (_call_number, _constant("999999")),
+    "dashboard.rule_id": (_rule, _removed_rule),
 }
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from pytest_mimic.dashboard.service import CALLS_PER_POLL
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -70,6 +72,8 @@ class Tenant:
         self.credentials = body
         self.sqs = _sqs_client(cloud)
         self.queue = self.sqs.create_queue(QueueName="hammer")["QueueUrl"]
+        self.dashboard = cloud.dashboard_url
+        self.control = cloud.base_url + "/mimic/v1.1"
 
 
 def _sqs_client(cloud):
@@ -238,16 +242,46 @@ def sqs_invariants(tenant: Tenant, tally: Tally) -> None:
     assert counts["ApproximateNumberOfMessagesNotVisible"] == "0"
 
 
+def dashboard_worker(tenant: Tenant, tally: Tally, index: int) -> None:
+    """A dashboard open during the traffic: every poll answers, with the journal's calls
+    numbered without a gap or a repeat, and a call's bodies readable by its number."""
+    http = requests.Session()
+    since, epoch = 0, None
+    for _ in range(ITERATIONS):
+        query = {"since": since, **({"epoch": epoch} if epoch is not None else {})}
+        answer = tally.saw(http.get(f"{tenant.dashboard}/api/state", params=query, timeout=30), 200)
+        if not answer.ok:
+            continue
+        journal = answer.json()["journal"]
+        numbers = [call["number"] for call in journal["calls"]]
+        expected_first = since if journal["epoch"] == epoch else 0
+        caught_up = not numbers or numbers[0] == expected_first or len(numbers) == CALLS_PER_POLL
+        if numbers != list(range(journal["next"] - len(numbers), journal["next"])) or not caught_up:
+            with tally.lock:
+                tally.failures.append(f"dashboard poll from {since}: calls numbered {numbers}")
+        if numbers:
+            detail = f"{tenant.dashboard}/api/calls/{numbers[-1]}"
+            tally.saw(http.get(detail, params={"epoch": journal["epoch"]}, timeout=30), 200)
+        since, epoch = journal["next"], journal["epoch"]
+
+
+def dashboard_invariants(tenant: Tenant, tally: Tally) -> None:
+    journal = requests.get(f"{tenant.control}/journal", timeout=30).json()["calls"]
+    assert not [call for call in journal if call["service"] == "dashboard"]
+
+
 WORKERS: dict[str, Callable[[Tenant, Tally, int], None]] = {
     "nova": nova_worker,
     "identity": identity_worker,
     "clb": clb_worker,
     "sqs": sqs_worker,
+    "dashboard": dashboard_worker,
 }
 INVARIANTS: dict[str, Callable[[Tenant, Tally], None]] = {
     "nova": nova_invariants,
     "clb": clb_invariants,
     "sqs": sqs_invariants,
+    "dashboard": dashboard_invariants,
 }
 
 

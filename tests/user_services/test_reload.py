@@ -80,7 +80,7 @@ def test_a_new_file_is_served_and_a_deleted_one_is_gone(write, serve, ticks, tmp
 
     assert says(base, "other") == (200, {"says": "new"})
     assert requests.get(f"{base}/greeter/hello", timeout=5).status_code == 404
-    assert {s.name for s in cloud.services} == {"mimic", "external", "other"}
+    assert {s.name for s in cloud.services} == {"mimic", "dashboard", "external", "other"}
 
 
 def test_a_broken_file_answers_503_with_the_error_and_only_that_service(
@@ -124,7 +124,7 @@ def test_helper_files_starting_with_an_underscore_are_not_services(write, serve,
     write("greeter", greeting("hello"))
     serve()
 
-    assert [s.name for s in cloud.services] == ["mimic", "external", "greeter"]
+    assert [s.name for s in cloud.services] == ["mimic", "dashboard", "external", "greeter"]
 
 
 def test_a_file_named_like_a_registered_service_is_refused_at_attach(write, tmp_path):

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from pytest_mimic.errors import ServiceError
 from pytest_mimic.operation import Operation
+from pytest_mimic.panel import ROW_LIMIT, Panel
 from pytest_mimic.reaper import Reaper
 
 if TYPE_CHECKING:
@@ -228,6 +229,8 @@ class Service(abc.ABC):
       ``/mimic/v1.1/<name>/``;
     - ``scenarios()``, ``presets()``, ``fault_rules()``, ``catalog_entries()``, ``urls()``,
       ``hosts`` (``Host`` names it answers at its root), ``claims()``;
+    - ``state()`` and ``panel()``: what it holds, for people (the dashboard shows each
+      service's panel; by default the panel is ``state()`` drawn as tables);
     - ``error_response``: the one place its errors (``ServiceError`` and the subclasses
       its model raises) become answers.
 
@@ -252,6 +255,9 @@ class Service(abc.ABC):
     #: Whether ``X-Mimic-Next-*`` headers on its requests set the next answer (the control
     #: plane reads them as the parameters of its own ``next`` door instead).
     next_request_headers: ClassVar[bool] = True
+    #: Whether it only shows the cloud to people (the dashboard): its requests skip the
+    #: fault engine and the journal, so looking changes nothing a test can see.
+    observes: ClassVar[bool] = False
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
@@ -263,6 +269,13 @@ class Service(abc.ABC):
     def state(self) -> Mapping[str, Any]:
         """A JSON-ready summary of what the service holds (for people looking at it)."""
         return {}
+
+    def panel(self, limit: int = ROW_LIMIT) -> Panel:
+        """What the dashboard shows of this service (read under the cloud lock, on every
+        poll of an open page): ``state()`` drawn as tables by default. Override it to keep a
+        large state cheap to show (``limit`` rows per table are drawn).
+        """
+        return Panel.of(self.state(), limit)
 
     def samples(self) -> Sequence[Sample]:
         """Requests it answers as it should (see ``Sample``); none by default."""

@@ -43,6 +43,15 @@ class Timeline:
         index = bisect.bisect_right(self._times, now) - 1
         return self._times[max(index, 0)]
 
+    def next_change(self, now: float) -> tuple[float, str] | None:
+        """``(when, status)`` of the first planned change after ``now``; ``None`` if none is
+        planned (a dashboard shows how long a server has left in BUILD).
+        """
+        index = bisect.bisect_right(self._times, now)
+        if index >= len(self._times):
+            return None
+        return self._times[index], self._statuses[index]
+
     def pending(self, now: float) -> bool:
         """Whether a planned change has not happened yet."""
         return bool(self._times) and self._times[-1] > now

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from werkzeug.wrappers import Response
 
 from pytest_mimic.clock import clamp, isoformat_z
+from pytest_mimic.panel import ROW_LIMIT, Panel, Rows, countdown
 from pytest_mimic.parsing import parse_timestamp, shown
 from pytest_mimic.services.base import (
     CatalogEntry,
@@ -197,6 +198,48 @@ class CLBService(_SubResourceRoutes, RoutedService):
 
     def fault_rules(self) -> Sequence[FaultRule]:
         return presets.standing_rules()
+
+    def state(self) -> Mapping[str, Any]:
+        """Every load balancer with its status, next status change and nodes."""
+        return self._summary(None)
+
+    def panel(self, limit: int = ROW_LIMIT) -> Panel:
+        return Panel.of(self._summary(limit), limit)
+
+    def _summary(self, limit: int | None) -> dict[str, Any]:
+        now = self.balancers.now()
+        total, balancers = self.balancers.every_load_balancer(limit)
+        rows = []
+        for lb in balancers:
+            upcoming = lb.timeline.next_change(now)
+            nodes = list(lb.nodes.values())
+            rows.append(
+                {
+                    "name": lb.name,
+                    "status": lb.status_at(now),
+                    "next": ""
+                    if upcoming is None
+                    else f"{upcoming[1]} in {countdown(upcoming[0] - now)}",
+                    "protocol": f"{lb.protocol}:{lb.port}",
+                    "nodes": Rows(
+                        (
+                            {
+                                "address": node.address,
+                                "port": node.port,
+                                "condition": node.condition,
+                                "status": node.status,
+                                "id": node.id,
+                            }
+                            for node in nodes[:limit]
+                        ),
+                        len(nodes),
+                    ),
+                    "id": lb.id,
+                    "tenant": lb.tenant_id,
+                    "region": lb.region,
+                }
+            )
+        return {"load balancers": Rows(rows, total)}
 
     def set_status(
         self,

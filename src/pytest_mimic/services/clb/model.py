@@ -370,6 +370,15 @@ class LoadBalancers:
                 facts["node_address"] = node.address
             return facts
 
+    def every_load_balancer(self, limit: int | None = None) -> tuple[int, list[LoadBalancer]]:
+        """``(how many, the first limit)`` load balancers of the cloud in id order, DELETED
+        ones included until they are gone (for people looking at the cloud).
+        """
+        with self._lock:
+            self._sweep(self._now())
+            ids = sorted(self._by_id)
+            return len(ids), [self._by_id[i] for i in ids[:limit]]
+
     def metadata_by_id(
         self, tenant_id: str, region: str, ids: Iterable[int]
     ) -> dict[int, dict[str, str]]:

@@ -47,6 +47,25 @@ class IdentityService(IdentityV2, IdentityV3):
         documents = [self._v3_document(request), self._v2_document(request)]
         return json_response({"versions": {"values": documents}}, 300)
 
+    def state(self) -> Mapping[str, Any]:
+        """Users (with their tenants), tenants, and how many tokens are valid now."""
+        model = self.model
+        now = self.context.now()
+        return {
+            "users": [
+                {
+                    "username": user.username,
+                    "id": user.id,
+                    "tenants": list(user.tenant_ids),
+                    "password": user.password is not None,
+                    "api key": user.api_key is not None,
+                }
+                for user in model.users.values()
+            ],
+            "tenants": [{"id": t.id, "name": t.name} for t in model.tenants.values()],
+            "valid tokens": sum(token.valid_at(now) for token in model.tokens.values()),
+        }
+
     def describe(
         self, operation: str, request: Request, arguments: Mapping[str, Any]
     ) -> Mapping[str, Any]:

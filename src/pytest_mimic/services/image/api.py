@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 
 from werkzeug.wrappers import Response
 
+from pytest_mimic.panel import ROW_LIMIT, Panel, Rows
 from pytest_mimic.parsing import parse_timestamp
 from pytest_mimic.services.base import (
     CatalogEntry,
@@ -472,6 +473,24 @@ class ImageService(RoutedService):
 
     def state(self) -> Mapping[str, Any]:
         return {"tenant_images_by_region": self.catalog.summary()}
+
+    def panel(self, limit: int = ROW_LIMIT) -> Panel:
+        """The tenants' own images (snapshots and uploads) with their status now; the
+        provider's base images never change, so they are left out."""
+        now = self.catalog.now()
+        own = self.catalog.every_own_image()
+        rows = [
+            {
+                "name": image.name or "",
+                "status": image.status_at(now),
+                "server": image.properties.get("instance_uuid", ""),
+                "owner": image.owner or "",
+                "region": region,
+                "id": image.id,
+            }
+            for region, image in own[:limit]
+        ]
+        return Panel.of({"images": Rows(rows, len(own))}, limit)
 
     # -- for test authors: ``mimic_cloud.service("image")`` -------------------------------
 

@@ -499,6 +499,14 @@ class ImageCatalog:
         with self._lock:
             return self.get(tenant, region, image_id).data
 
+    def every_own_image(self) -> Sequence[tuple[str, Image]]:
+        """``(region, image)`` for every tenant's image, oldest first per region (for people
+        looking at the cloud)."""
+        with self._lock:
+            return [
+                (region, image) for region, own in self._regions.items() for image in own.values()
+            ]
+
     def summary(self) -> dict[str, int]:
         """How many tenants' images each region holds (for the state export)."""
         with self._lock:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from pytest_mimic.clock import isoformat_z
+from pytest_mimic.panel import ROW_LIMIT, Panel, Rows, countdown
 from pytest_mimic.parsing import parse_timestamp, shown
 from pytest_mimic.services.base import (
     CatalogEntry,
@@ -352,6 +353,35 @@ class NovaService(RoutedService):
 
     def fault_rules(self) -> Sequence[FaultRule]:
         return presets.standing_rules()
+
+    def state(self) -> Mapping[str, Any]:
+        """Every live server (status, flavor, image, the next status change) and snapshot."""
+        return self._summary(None)
+
+    def panel(self, limit: int = ROW_LIMIT) -> Panel:
+        return Panel.of(self._summary(limit), limit)
+
+    def _summary(self, limit: int | None) -> dict[str, Any]:
+        now = self.compute.now()
+        total, servers = self.compute.every_server(limit)
+        rows = []
+        for server in servers:
+            upcoming = server.timeline.next_change(now)
+            rows.append(
+                {
+                    "name": server.name,
+                    "status": server.status_at(now),
+                    "next": ""
+                    if upcoming is None
+                    else f"{upcoming[1]} in {countdown(upcoming[0] - now)}",
+                    "flavor": server.flavor.name,
+                    "image": server.image.name,
+                    "id": server.id,
+                    "tenant": server.tenant_id,
+                    "region": server.region,
+                }
+            )
+        return {"servers": Rows(rows, total)}
 
     # -- for test authors: ``mimic_cloud.service("nova")`` --------------------------------
 

@@ -693,6 +693,16 @@ class Compute:
             account = self._accounts.get((tenant_id, region))
             return [] if account is None else list(account.servers)
 
+    def every_server(self, limit: int | None = None) -> tuple[int, list[Server]]:
+        """``(how many, the first limit)`` live servers of every tenant and region, in
+        creation order per tenant (for people looking at the cloud).
+        """
+        with self._lock:
+            accounts = list(self._accounts.values())
+            total = sum(len(account.servers) for account in accounts)
+            every = (server for account in accounts for server in account.servers)
+            return total, list(itertools.islice(every, limit))
+
     def server(self, tenant_id: str, region: str, server_id: str) -> Server:
         """The live server, or ``NotFound`` with Nova's message."""
         server = self.find_server(tenant_id, region, server_id)

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pytest_mimic.clock import real_monotonic
 from pytest_mimic.errors import ServiceError
+from pytest_mimic.panel import ROW_LIMIT, Panel, Rows
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.services.base import (
     Operation,
@@ -69,6 +70,9 @@ if TYPE_CHECKING:
 __all__ = ["SQSService"]
 
 DEFAULT_REGION = "us-east-1"
+#: Messages a queue's panel shows from its head (oldest first), and their bodies' length.
+HEAD_MESSAGES = 5
+HEAD_BODY_CHARS = 200
 #: The journal and fault-rule name of ``POST /moto-api/reset``.
 RESET_OPERATION = "MotoApiReset"
 _RESET_PATH = "/moto-api/reset"
@@ -375,6 +379,36 @@ class SQSService(Service):
     def reset(self) -> None:
         old, self.sqs = self.sqs, self._fresh()
         self.context.discard(old.snapshot())
+
+    def state(self) -> Mapping[str, Any]:
+        """Every queue with its depth, in-flight and delayed counts and its head messages."""
+        return self._summary(None)
+
+    def panel(self, limit: int = ROW_LIMIT) -> Panel:
+        return Panel.of(self._summary(limit), limit)
+
+    def _summary(self, limit: int | None) -> dict[str, Any]:
+        sqs = self.sqs
+        rows = []
+        with sqs.lock:
+            queues = sorted(sqs.all_queues(), key=lambda q: (q.scope.region, q.name))
+            for queue in queues[:limit]:
+                sqs.settle(queue)
+                rows.append(
+                    {
+                        "name": queue.name,
+                        "messages": queue.visible_count,
+                        "in flight": queue.inflight_count,
+                        "delayed": queue.delayed_count,
+                        "head": [
+                            {"body": _clip(m.body), "receives": m.receive_count, "id": m.message_id}
+                            for m in queue.head(HEAD_MESSAGES)
+                        ],
+                        "region": queue.scope.region,
+                        "account": queue.scope.account,
+                    }
+                )
+        return {"queues": Rows(rows, len(queues))}
 
     def operation_names(self) -> frozenset[str]:
         return frozenset(OPERATIONS) | {RESET_OPERATION, "unknown"}
@@ -961,3 +995,8 @@ def _task_json(task: MoveTask) -> dict[str, Any]:
     if task.failure is not None:
         result["FailureReason"] = task.failure
     return result
+
+
+def _clip(body: str) -> str:
+    """A message body cut to ``HEAD_BODY_CHARS`` for a panel."""
+    return body if len(body) <= HEAD_BODY_CHARS else body[:HEAD_BODY_CHARS] + "..."

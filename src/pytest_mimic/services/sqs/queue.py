@@ -741,6 +741,10 @@ class Queue:
             if message.state is not State.GONE:
                 yield message
 
+    def head(self, limit: int) -> list[Message]:
+        """Up to ``limit`` live messages, in arrival order (a peek for people, not a receive)."""
+        return list(itertools.islice(self._live(), limit))
+
     def views(self, now: float) -> list[MessageView]:
         """Every live message, oldest first, as tests see it."""
         views = []
