@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import signal
 import sys
 import tomllib
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_mimic.clock import real_sleep
 from pytest_mimic.cloud import MimicCloud, is_loopback
 from pytest_mimic.config import CloudConfig, parse_setting
+from pytest_mimic.names import suggest
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.server import IDLE_TIMEOUT
 
@@ -40,9 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
+    serve.set_defaults(command_parser=serve)
     serve.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=None,
         help=f"port to listen on (default $PORT or {DEFAULT_PORT}; 0 picks a free one)",
     )
@@ -170,6 +173,24 @@ def parse_scenario(text: str) -> tuple[str, dict[str, Any]]:
     return name.strip(), parameters
 
 
+def _port(text: str) -> int:
+    try:
+        return check_port(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a port number from 0 to 65535 (0 picks a free one), not {text!r}"
+        ) from None
+
+
+def check_port(port: int) -> int:
+    """``port`` if a socket can bind it (0 to 65535), else ``ValueError``: a bigger number
+    would end in an ``OverflowError`` from the socket module, far from the flag that gave it.
+    """
+    if not 0 <= port <= 65535:
+        raise ValueError(f"{port} is not a port number (0 to 65535)")
+    return port
+
+
 def _positive_seconds(text: str) -> float:
     try:
         return parse_seconds(text, "the value", positive=True)
@@ -196,15 +217,32 @@ def _positive_count(text: str) -> int:
     return count
 
 
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, with a mistake in a command's flags shown with that command's usage
+    (argparse would show the top-level one) and the closest flag suggested.
+    """
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command: argparse.ArgumentParser = args.command_parser
+        flags = [flag for action in command._actions for flag in action.option_strings]
+        first = extra[0].split("=", 1)[0]
+        command.error(f"unrecognized arguments: {' '.join(extra)}{suggest(first, flags)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     port = args.port
     if port is None:
         raw = os.environ.get("PORT", str(DEFAULT_PORT))
         try:
-            port = int(raw)
+            port = check_port(int(raw))
         except ValueError:
-            print(f"pytest-mimic: $PORT must be a number, not {raw!r}", file=sys.stderr)
+            print(
+                f"pytest-mimic: $PORT must be a port number from 0 to 65535, not {raw!r}",
+                file=sys.stderr,
+            )
             return 2
     try:
         settings, scenarios = read_settings(args.settings, args.config)
@@ -288,10 +326,7 @@ def serve(
             "fake cloud (it has no real security).",
             file=sys.stderr,
         )
-    print(f"pytest-mimic serving on {cloud.base_url}")
-    for name, value in cloud.environment().items():
-        if name not in {"NO_PROXY", "no_proxy"}:
-            print(f"  export {name}={value}")
+    print(banner(cloud))
     sys.stdout.flush()
 
     while not received:
@@ -299,6 +334,19 @@ def serve(
     cloud.stop()
     print("pytest-mimic stopped")
     return 0
+
+
+def banner(cloud: MimicCloud) -> str:
+    """What ``serve`` prints once it listens: the address, then shell lines (indented) that
+    point every client we name at it, then one unindented line, so a reader knows the end.
+    """
+    lines = [f"pytest-mimic serving on {cloud.base_url}"]
+    for name, value in cloud.environment().items():
+        if name not in {"NO_PROXY", "no_proxy"}:
+            lines.append(f"  export {name}={shlex.quote(value)}")
+    lines += [f"  {line}" for line in cloud.shell_setup()]
+    lines.append("Paste the indented lines into a shell (sh, bash, zsh); Ctrl-C stops the server.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

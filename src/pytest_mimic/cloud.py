@@ -383,6 +383,12 @@ class MimicCloud:
         env["NO_PROXY"] = env["no_proxy"] = ",".join(no_proxy)
         return env
 
+    def shell_setup(self) -> list[str]:
+        """Shell lines, after the exports, for clients no variable reaches (``serve`` prints
+        them): each service's ``shell_setup``.
+        """
+        return [line for s in self._services for line in s.shell_setup(self.base_url)]
+
     def _conflicting_environment(self) -> list[str]:
         """Variables some service says would send its clients elsewhere."""
         names = [name for s in self._services for name in s.conflicting_environment]

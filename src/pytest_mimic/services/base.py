@@ -50,6 +50,7 @@ __all__ = [
     "base_url",
     "behaviors",
     "encoded_json_response",
+    "ends_with_newline",
     "expect_object",
     "expect_string",
     "json_response",
@@ -174,7 +175,8 @@ class Service(abc.ABC):
     - ``settings``: ``Setting`` declarations; from them come the ini options, ``configure``,
       ``mimic_config``, ``serve --set``/``--config`` and ``PATCH /mimic/v1.1/settings``;
     - ``environment()`` and ``conflicting_environment``: the client variables ``mimic_cloud``
-      sets (and unsets) for a test and ``serve`` prints;
+      sets (and unsets) for a test and ``serve`` prints; ``shell_setup()``: shell lines
+      ``serve`` prints for clients that no variable reaches;
     - ``behaviors``: the names of the ``Behave`` actions its handlers understand, which the
       control plane's behaviors API accepts for it;
     - ``control``: a ``RoutedService`` class of its own control routes, mounted under
@@ -212,6 +214,12 @@ class Service(abc.ABC):
     def environment(self, base_url: str) -> Mapping[str, str]:
         """The variables that point this service's clients at ``base_url`` (none by default)."""
         return {}
+
+    def shell_setup(self, base_url: str) -> Sequence[str]:
+        """Shell lines ``serve`` prints after the exports, for clients the variables do not
+        reach; each runs as it is in sh, bash and zsh (none by default).
+        """
+        return ()
 
     def state(self) -> Mapping[str, Any]:
         """A JSON-ready summary of what the service holds (for people looking at it)."""
@@ -500,6 +508,33 @@ class ControlRoutes(RoutedService):
 
     def _token_ok(self, request: Request) -> bool:
         return True
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        return ends_with_newline(super().handle(request, operation))
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
+    ) -> Response:
+        return ends_with_newline(
+            super().error_response(status, message, fault=fault, headers=headers, request=request)
+        )
+
+
+def ends_with_newline(response: Response) -> Response:
+    """A JSON answer of the control plane, ending with a newline: people read it after
+    ``curl -s`` at a prompt, which should start on a line of its own. Other bodies as they are.
+    """
+    if response.mimetype == "application/json" and not response.is_streamed:
+        data = response.get_data()
+        if data and not data.endswith(b"\n"):
+            response.set_data(data + b"\n")
+    return response
 
 
 def _route_error(request: Request, error: HTTPException) -> ServiceError:
