@@ -183,6 +183,8 @@ class Service(abc.ABC):
       ``/mimic/v1.1/<name>/``;
     - ``scenarios()``, ``presets()``, ``fault_rules()``, ``catalog_entries()``, ``urls()``,
       ``hosts`` (``Host`` names it answers at its root), ``claims()``;
+    - ``seed_fields``, ``check_seed()``, ``load_seed()``, ``export()``: its section of a
+      state document, from which a cloud starts and to which a reset returns;
     - ``error_response``: the one place its errors (``ServiceError`` and the subclasses
       its model raises) become answers.
 
@@ -207,6 +209,9 @@ class Service(abc.ABC):
     #: Whether ``X-Mimic-Next-*`` headers on its requests set the next answer (the control
     #: plane reads them as the parameters of its own ``next`` door instead).
     next_request_headers: ClassVar[bool] = True
+    #: The fields of its section of a state document (``serve --seed``, ``mimic_cloud.seed``,
+    #: ``GET /mimic/v1.1/state``) and what each holds; none: it has no section.
+    seed_fields: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
@@ -223,6 +228,26 @@ class Service(abc.ABC):
 
     def state(self) -> Mapping[str, Any]:
         """A JSON-ready summary of what the service holds (for people looking at it)."""
+        return {}
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> Any:
+        """Read this service's section of a state document, whose keys the core has checked
+        against ``seed_fields``; refuse a mistake with ``SeedError`` naming the field
+        (``nova.servers[0].flavor``). Returns what ``load_seed`` takes, kept and loaded
+        after every reset. A classmethod: markers are checked before any cloud exists.
+        """
+        return section
+
+    def load_seed(self, seed: Any) -> None:  # noqa: B027 - deliberately optional
+        """Add what ``check_seed`` returned to the current state (fresh after a reset); a
+        conflict with what is there (an id in use) is a ``SeedError``, before any change.
+        """
+
+    def export(self) -> Mapping[str, Any]:
+        """What the service holds, as a section ``check_seed`` takes back (see
+        ``seed_fields``): a state captured once can be loaded again.
+        """
         return {}
 
     def samples(self) -> Sequence[Sample]:

@@ -36,7 +36,7 @@ from pytest_mimic.services.base import (
     peek_json_body,
     route,
 )
-from pytest_mimic.services.nova import documents, model, presets
+from pytest_mimic.services.nova import documents, model, presets, seed
 from pytest_mimic.services.nova.name_filter import NameFilter
 from pytest_mimic.services.nova.settings import SETTINGS
 from pytest_mimic.services.pagination import next_link, parse_limit
@@ -317,6 +317,19 @@ class NovaService(RoutedService):
 
     def fault_rules(self) -> Sequence[FaultRule]:
         return presets.standing_rules()
+
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.NovaSeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.NovaSeed) -> None:
+        tenant, region = self._tenant_region(None, None)
+        seed.load(self.compute, checked, tenant, region)
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.compute)
 
     # -- for test authors: ``mimic_cloud.service("nova")`` --------------------------------
 

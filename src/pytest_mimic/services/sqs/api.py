@@ -34,7 +34,7 @@ from pytest_mimic.services.base import (
     base_url,
     behaviors,
 )
-from pytest_mimic.services.sqs import protocol_json, protocol_query
+from pytest_mimic.services.sqs import protocol_json, protocol_query, seed
 from pytest_mimic.services.sqs import settings as sqs_settings
 from pytest_mimic.services.sqs.errors import SqsError, kind_of
 from pytest_mimic.services.sqs.md5 import AttributeValue, attributes_md5, body_md5
@@ -301,7 +301,7 @@ class SQSService(Service):
             "AWS_ENDPOINT_URL_SQS": base_url + self.prefix,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": DEFAULT_REGION,
         }
 
     def shell_setup(self, base_url: str) -> Sequence[str]:
@@ -314,6 +314,19 @@ class SQSService(Service):
             "# the AWS CLI v1 ignores AWS_ENDPOINT_URL_SQS; this passes it --endpoint-url:",
             f'aws() {{ command aws --endpoint-url {base_url}{self.prefix} "$@"; }}',
         )
+
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.SqsSeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.SqsSeed) -> None:
+        seed.load(self.sqs, checked, self.account, DEFAULT_REGION)
+        self.context.notify_change()
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.sqs, self.account)
 
     def reset(self) -> None:
         old, self.sqs = self.sqs, self._fresh()

@@ -339,7 +339,7 @@ class Sqs:
                 delay = queue.delay
         message = Message(
             serial=next(self._serials),
-            message_id=str(uuid.uuid4()),
+            message_id=spec.message_id or str(uuid.uuid4()),
             body=body,
             attributes=spec.attributes,
             system_attributes=spec.system_attributes,

@@ -117,6 +117,8 @@ class SendSpec:
     system_attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
     group_id: str | None = None
     dedup_id: str | None = None
+    #: The id the message gets (a state document keeps its ids); a fresh one by default.
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
