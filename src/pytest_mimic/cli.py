@@ -10,6 +10,7 @@ import shlex
 import signal
 import sys
 import tomllib
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from pytest_mimic.config import CloudConfig, parse_setting
 from pytest_mimic.names import suggest
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.server import IDLE_TIMEOUT
+from pytest_mimic.state import Document, SeedError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -84,7 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="a TOML file of settings ([settings] table) and scenarios (scenarios = [...])",
+        help="a TOML file of settings ([settings] table), scenarios (scenarios = [...]) and "
+        "the state to start from ([seed] tables, or seed = 'FILE')",
+    )
+    serve.add_argument(
+        "--seed",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a TOML or JSON state document (users, servers, load balancers, queues...) the "
+        "server starts from and every reset returns to; GET /mimic/v1.1/state writes one",
     )
     serve.add_argument(
         "--scenario",
@@ -116,15 +127,50 @@ def _version() -> str:
             return "unknown"
 
 
-def read_settings(
-    pairs: Sequence[str], config_file: Path | None
-) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
-    """Settings and scenarios from ``--config FILE`` then ``--set`` (which wins).
+@dataclass(frozen=True)
+class ServeConfig:
+    """What ``--config``, ``--set`` and ``--seed`` give, read and checked once."""
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    scenarios: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: The state document (or the path of one) to start from, if any.
+    seed: Document | None = None
+
+
+#: The keys a ``--config`` file may have.
+CONFIG_KEYS = ("settings", "scenarios", "seed")
+
+
+def read_config(
+    pairs: Sequence[str], config_file: Path | None, seed_file: Path | None = None
+) -> ServeConfig:
+    """Settings, scenarios and seed from ``--config FILE``, then ``--set`` (which wins) and
+    ``--seed FILE``.
 
     Raises ``ValueError`` with a message naming the bad setting, file or scenario.
     """
+    settings, scenarios, seed = read_settings(pairs, config_file)
+    if seed_file is not None:
+        if seed is not None:
+            raise ValueError(
+                f"--seed {seed_file} and a seed in --config {config_file}: give one of them"
+            )
+        seed = seed_file
+    return ServeConfig(settings, scenarios, seed)
+
+
+def read_settings(
+    pairs: Sequence[str], config_file: Path | None
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], Document | None]:
+    """Settings, scenarios and seed from ``--config FILE`` then ``--set`` (which wins).
+
+    A seed is a ``[seed]`` table (its sections ``[seed.nova]``...) or ``seed = "FILE"``
+    (relative to the config file). Raises ``ValueError`` with a message naming the bad
+    setting, file or scenario.
+    """
     settings: dict[str, Any] = {}
     scenarios: list[tuple[str, dict[str, Any]]] = []
+    seed: Document | None = None
     base = CloudConfig()
     if config_file is not None:
         try:
@@ -133,11 +179,21 @@ def read_settings(
             raise ValueError(f"--config {config_file}: {error.strerror or error}") from None
         except tomllib.TOMLDecodeError as error:
             raise ValueError(f"--config {config_file}: not valid TOML: {error}") from None
-        unknown = set(document) - {"settings", "scenarios"}
-        if unknown:
+        for key in document:
+            if key not in CONFIG_KEYS:
+                raise ValueError(
+                    f"--config {config_file}: no table or key named {key!r}"
+                    f"{suggest(key, CONFIG_KEYS)}; use [settings], scenarios = [...] and "
+                    "[seed] (or seed = 'FILE')"
+                )
+        raw_seed = document.get("seed")
+        if isinstance(raw_seed, str):
+            seed = config_file.parent / raw_seed
+        elif isinstance(raw_seed, dict):
+            seed = raw_seed
+        elif raw_seed is not None:
             raise ValueError(
-                f"--config {config_file}: unknown table(s) {sorted(unknown)}; "
-                "use [settings] and scenarios = [...]"
+                f"--config {config_file}: seed must be a table or the path of a state document"
             )
         table = document.get("settings", {})
         if not isinstance(table, dict):
@@ -153,7 +209,7 @@ def read_settings(
         if not sep:
             raise ValueError(f"--set {pair!r}: expected NAME=VALUE")
         settings[name.strip()] = parse_setting(name.strip(), value, base)
-    return settings, scenarios
+    return settings, scenarios, seed
 
 
 def parse_scenario(text: str) -> tuple[str, dict[str, Any]]:
@@ -245,8 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
     try:
-        settings, scenarios = read_settings(args.settings, args.config)
-        config = CloudConfig().replace(**settings)
+        given = read_config(args.settings, args.config, args.seed)
+        config = CloudConfig().replace(**given.settings)
     except (TypeError, ValueError) as error:
         print(f"pytest-mimic: {error}", file=sys.stderr)
         return 2
@@ -258,8 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle_timeout=args.idle_timeout,
         journal_size=args.journal_size,
         config=config,
-        scenarios=[*scenarios, *(parse_scenario(text) for text in args.scenarios)],
+        scenarios=[*given.scenarios, *(parse_scenario(text) for text in args.scenarios)],
         services_dir=args.services_dir,
+        seed=given.seed,
     )
 
 
@@ -274,6 +331,7 @@ def serve(
     config: CloudConfig | None = None,
     scenarios: Sequence[tuple[str, dict[str, Any]]] = (),
     services_dir: Path | None = None,
+    seed: Document | None = None,
 ) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     logging.basicConfig(
@@ -312,6 +370,12 @@ def serve(
     except (TypeError, ValueError) as error:
         print(f"pytest-mimic: --scenario: {error}", file=sys.stderr)
         return 2
+    if seed is not None:
+        try:
+            cloud.keep_seed(seed)
+        except SeedError as error:
+            print(f"pytest-mimic: seed: {error}", file=sys.stderr)
+            return 2
     try:
         cloud.start()
     except OSError as error:

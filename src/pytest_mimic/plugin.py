@@ -12,8 +12,10 @@ the service catalog). Each can be overridden in a ``conftest.py``.
 
 from __future__ import annotations
 
+import configparser
 import importlib.util
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -25,10 +27,12 @@ from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.config import CloudConfig, default_schema
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
 from pytest_mimic.interop import journal_httpserver
+from pytest_mimic.names import listing, suggest
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.registry import installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT
+from pytest_mimic.state import SeedError, check_document, read_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
@@ -67,12 +71,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="list every mimic_scenario name with its parameters and description, then exit",
     )
+    group.addoption(
+        "--mimic-seed",
+        default=None,
+        metavar="FILE",
+        help="a TOML or JSON state document every test starts from (ini mimic_seed)",
+    )
     parser.addini("mimic_host", "address the fake cloud listens on", default="127.0.0.1")
     parser.addini("mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
     # One ini option per declared setting (the core's and every installed service's).
     for setting in default_schema().values():
         default = setting.describe()["default"]
         parser.addini(f"mimic_{setting.name}", f"{setting.help} (default {default})", default=None)
+    parser.addini(
+        "mimic_seed",
+        "a TOML or JSON state document (users, servers, load balancers, queues...) every "
+        "test starts from (relative to the ini file)",
+        default=None,
+    )
     parser.addini(
         "mimic_services_dir",
         "a folder of your own services, one NAME.py each, mounted at /NAME/ "
@@ -116,6 +132,7 @@ class _Options:
     idle_timeout: float
     endpoints: tuple[tuple[str, str], ...]
     services_dir: Path | None
+    seed: Path | None = None
 
 
 _OPTIONS_KEY = pytest.StashKey[_Options]()
@@ -133,7 +150,72 @@ def pytest_configure(config: pytest.Config) -> None:
         "mimic_config(**settings): mimic_cloud.configure(**settings) for this test "
         "(e.g. check_tokens=False; every setting of every service)",
     )
+    config.addinivalue_line(
+        "markers",
+        "mimic_seed(document): load a state document (a dict, or a .toml/.json path relative "
+        "to the test file) into mimic_cloud for this test (stackable)",
+    )
+    _refuse_unknown_ini_keys(config)
     config.stash[_OPTIONS_KEY] = _read_options(config)
+
+
+#: The markers this plugin registers: a misspelling of one is refused with the closest.
+MARKERS = ("mimic_config", "mimic_scenario", "mimic_seed")
+
+
+def _ini_names() -> set[str]:
+    """Every ini option this plugin declares (``pytest_addoption`` adds exactly these)."""
+    fixed = {
+        "mimic_host",
+        "mimic_port",
+        "mimic_seed",
+        "mimic_services_dir",
+        "mimic_transport",
+        "mimic_keep_alive",
+        "mimic_idle_timeout",
+        "mimic_endpoints",
+    }
+    return fixed | {f"mimic_{name}" for name in default_schema()}
+
+
+def _refuse_unknown_ini_keys(config: pytest.Config) -> None:
+    """A ``mimic_*`` key no option declares is a misspelling: pytest only warns about it
+    (unless ``--strict-config``), and the setting would silently keep its default.
+    """
+    known = _ini_names()
+    for key in _ini_file_keys(config.inipath):
+        if key.startswith("mimic") and key not in known:
+            raise pytest.UsageError(
+                f"pytest-mimic: unknown ini option {key!r}{suggest(key, known)}; "
+                f"options: {listing(known)}"
+            )
+
+
+def _ini_file_keys(path: Path | None) -> list[str]:
+    """The keys of pytest's section of the ini file at ``path`` (pytest lists the unknown
+    ones only in a warning): ``[pytest]`` of pytest.ini, tox.ini or pytest.toml,
+    ``[tool:pytest]`` of setup.cfg, ``[tool.pytest.ini_options]`` or ``[tool.pytest]`` of
+    pyproject.toml.
+    """
+    if path is None:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            document = tomllib.loads(text)
+            tool = document.get("tool", {}).get("pytest", {})
+            tables = [document.get("pytest", {}), tool, tool.get("ini_options", {})]
+            return [key for table in tables if isinstance(table, dict) for key in table]
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(text)
+    except (OSError, ValueError, configparser.Error):
+        return []  # pytest itself reports an ini file it cannot read
+    return [
+        key
+        for name in ("pytest", "tool:pytest")
+        if parser.has_section(name)
+        for key in parser[name]
+    ]
 
 
 def _read_options(config: pytest.Config) -> _Options:
@@ -201,7 +283,28 @@ def _read_options(config: pytest.Config) -> _Options:
         idle_timeout,
         tuple(endpoints),
         services_dir,
+        _seed_file(config, fail),
     )
+
+
+def _seed_file(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
+    """The state document every test starts from: the option (from the working directory)
+    or the ini value (from the ini file's folder), read and checked now.
+    """
+    given = config.getoption("mimic_seed")
+    if given:
+        path, where = Path(given), "--mimic-seed"
+    else:
+        raw = config.getini("mimic_seed")
+        if not raw:
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        path, where = base / str(raw).strip(), "mimic_seed"
+    try:
+        check_document(read_document(path), installed_services(), partial=True)
+    except SeedError as error:
+        fail(f"{where}: {error}")
+    return path.resolve()
 
 
 def _services_dir(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
@@ -261,11 +364,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not found:
             problems.append(f"mimic_endpoints: no module named {module!r} (line {target!r})")
     registry: ScenarioRegistry | None = None
+    registered = {
+        line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")
+    }
     for item in items:
+        problems += _misspelt_markers(item, registered)
         scenarios = list(item.iter_markers("mimic_scenario"))
         settings = list(item.iter_markers("mimic_config"))
-        if not scenarios and not settings:
+        seeds = list(item.iter_markers("mimic_seed"))
+        if not scenarios and not settings and not seeds:
             continue
+        for marker in seeds:
+            try:
+                _seed_document(marker, item.path.parent, check=True)
+            except (SeedError, TypeError) as error:
+                problems.append(f"{item.nodeid}: mimic_seed: {error}")
         if registry is None:
             registry = scenario_registry(installed_services())
         for marker in scenarios:
@@ -290,6 +403,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             names.append("mimic_cloud")
     if problems:
         raise pytest.UsageError("pytest-mimic:\n  " + "\n  ".join(problems))
+
+
+def _misspelt_markers(item: pytest.Item, registered: set[str]) -> list[str]:
+    """Markers no one registered that look like ours (``mimic_scenarios``): without
+    ``--strict-markers`` pytest only warns, and the test would run without them.
+    """
+    found = []
+    for marker in item.iter_markers():
+        name = marker.name
+        if name in registered:
+            continue
+        hint = suggest(name, MARKERS)
+        if hint or name.startswith("mimic"):
+            found.append(
+                f"{item.nodeid}: unknown marker {name!r}{hint}; pytest-mimic's markers: "
+                + ", ".join(MARKERS)
+            )
+    return list(dict.fromkeys(found))
+
+
+def _seed_document(marker: pytest.Mark, folder: Path, *, check: bool = False) -> Any:
+    """The document a ``mimic_seed`` marker gives (a path is read from ``folder``); with
+    ``check``, checked against the installed services (others are checked at setup).
+    """
+    if len(marker.args) != 1 or marker.kwargs:
+        raise TypeError(
+            "mimic_seed takes one state document: a dict, or the path of a .toml or .json "
+            f"file, not {marker.args!r}"
+        )
+    document = read_document(marker.args[0], base=folder)
+    if check:
+        check_document(document, installed_services(), partial=True)
+    return document
 
 
 @pytest.fixture(scope="session")
@@ -335,6 +481,11 @@ def mimic_session_cloud(
         from pytest_mimic.user_services import attach_folder
 
         attach_folder(cloud, options.services_dir)
+    if options.seed is not None:
+        try:
+            cloud.keep_seed(options.seed)
+        except SeedError as error:
+            pytest.exit(f"pytest-mimic: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     try:
         cloud.start()
     except OSError as error:
@@ -372,6 +523,8 @@ def mimic_cloud(
             cloud.patch_endpoint(target, endpoint)
         for marker in reversed(list(request.node.iter_markers("mimic_config"))):
             cloud.configure(**marker.kwargs)
+        for marker in reversed(list(request.node.iter_markers("mimic_seed"))):
+            cloud.seed(_seed_document(marker, request.node.path.parent))
         for marker in reversed(list(request.node.iter_markers("mimic_scenario"))):
             cloud.activate(marker.args[0], **marker.kwargs)
         yield cloud
