@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.errors import ServiceError
+from pytest_mimic.parsing import shown
 from pytest_mimic.seeding import Fields, SeedError, derived_id
 from pytest_mimic.services.sqs import attributes as queue_attributes
 from pytest_mimic.services.sqs.md5 import AttributeValue
@@ -79,6 +80,11 @@ class SqsSeed:
 def _value(where: str, raw: Any) -> AttributeValue:
     if isinstance(raw, str):
         return AttributeValue("String", string_value=raw)
+    if not isinstance(raw, dict):
+        raise SeedError(
+            f"{where} must be text or a table of DataType and StringValue or BinaryValue, "
+            f"not {shown(raw)}"
+        )
     value = Fields(raw, where, _VALUE_FIELDS)
     data_type = value.required_text("DataType")
     binary = value.text("BinaryValue")
