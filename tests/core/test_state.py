@@ -356,7 +356,8 @@ MISTAKES = [
     ({"nova": []}, "nova must be a table (an object), not []"),
     (
         {"nova": {"server": []}},
-        "nova: no field named 'server' (did you mean 'servers'?); fields: images, keypairs, servers",
+        "nova: no field named 'server' (did you mean 'servers'?); "
+        "fields: images, keypairs, servers",
     ),
     ({"nova": {"servers": {}}}, "nova.servers must be a list of tables, not {}"),
     ({"nova": {"servers": [{"name": "a", "image": "i"}]}}, "nova.servers[0].flavor: is required"),
