@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import json
@@ -243,10 +244,8 @@ def run_command(server: Server, command: str, answers: list[Any], block: Block) 
         f"{block.where()}: this command failed ({done.returncode}):\n{command}\n"
         f"--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
     )
-    try:
+    with contextlib.suppress(ValueError):  # not every answer is JSON
         answers.append(json.loads(done.stdout))
-    except ValueError:
-        pass
 
 
 def test_every_shell_block_runs_in_order_against_serve(readme_server, record_property):
@@ -286,7 +285,7 @@ def test_the_harness_reads_commands_and_placeholders_as_a_shell_would():
     assert shell_commands(block) == ["curl -s a \\\n  -d '{\"x\":\n 1}'", "curl b"]
     assert placeholder_value(answers, "token.id") == "t1"
     assert placeholder_value(answers, "id") == "t1"
-    with pytest.raises(AssertionError, match="<nodes.id> matches no earlier answer"):
+    with pytest.raises(AssertionError, match=r"<nodes\.id> matches no earlier answer"):
         placeholder_value(answers, "nodes.id")
 
 
@@ -373,13 +372,12 @@ class _APICheck(ast.NodeVisitor):
             kind = self.objects[target.id]
             if not hasattr(kind, node.attr):
                 self.problems.append(f"{kind.__name__} has no attribute {node.attr!r}")
-        if isinstance(target, ast.Attribute) and target.attr == "mark":
-            if node.attr not in MARKERS and node.attr not in PYTEST_MARKERS:
-                self.problems.append(f"no marker named {node.attr!r}")
+        is_marker = isinstance(target, ast.Attribute) and target.attr == "mark"
+        if is_marker and node.attr not in {*MARKERS, *PYTEST_MARKERS}:
+            self.problems.append(f"no marker named {node.attr!r}")
         service = _service_call(target)
-        if service is not None:
-            if not hasattr(self.cloud.service(service), node.attr):
-                self.problems.append(f"service {service!r} has no attribute {node.attr!r}")
+        if service is not None and not hasattr(self.cloud.service(service), node.attr):
+            self.problems.append(f"service {service!r} has no attribute {node.attr!r}")
 
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
