@@ -1,7 +1,8 @@
 """The pytest layer: options, fixtures and a report section; everything else is in the library.
 
-Options are read and checked once, in ``pytest_configure``; markers and ``mimic_endpoints``
-lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (session) ->
+Options are read and checked once, in ``pytest_configure`` (the ``mimic_seed`` document and
+misspelt ``mimic_*`` ini options too); markers (misspelt ones included) and
+``mimic_endpoints`` lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (session) ->
 ``mimic_config`` (session) -> ``mimic_transport`` (session) ->
 ``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
 ``mimic_cloud`` (function: fresh state, client environment, server-error check; its
@@ -508,8 +509,9 @@ def mimic_cloud(
     Before the test: state, fault rules, journal, clock and config are reset, and
     ``OS_AUTH_URL``, ``OS_USERNAME``, ``OS_PASSWORD``, ``OS_TENANT_ID``, ``OS_PROJECT_ID``,
     ``OS_REGION_NAME``, ``AWS_ENDPOINT_URL_SQS``, AWS credentials and ``NO_PROXY`` point at
-    it (plus the ``mimic_endpoints`` ini settings); ``mimic_config`` and ``mimic_scenario``
-    markers are applied (the closest last, so it wins). After it: all of that is restored,
+    it (plus the ``mimic_endpoints`` ini settings); ``mimic_config``, ``mimic_seed`` and
+    ``mimic_scenario`` markers are applied (the closest last, so it wins), on top of the
+    state the ``mimic_seed`` ini option gives every test. After it: all of that is restored,
     and an exception inside a fake service fails the test with the request that caused it.
     With ``mimic_transport`` ``"in-process"``, ``requests`` calls skip the socket.
     Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``,
