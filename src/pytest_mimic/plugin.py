@@ -2,8 +2,8 @@
 
 Options are read and checked once, in ``pytest_configure`` (the ``mimic_seed`` document and
 misspelt ``mimic_*`` ini options too); markers (misspelt ones included) and
-``mimic_endpoints`` lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (session) ->
-``mimic_config`` (session) -> ``mimic_transport`` (session) ->
+``mimic_endpoints`` lines once, after collection. Fixtures, by scope:
+``mimic_listen_address`` (session) -> ``mimic_config`` (session) -> ``mimic_transport`` (session) ->
 ``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
 ``mimic_cloud`` (function: fresh state, client environment, server-error check; its
 transport from ``mimic_transport``) ->
