@@ -196,7 +196,8 @@ class MimicCloud:
                     self.faults.add(rule)
             for name, parameters in self._standing:
                 self.activate(name, **parameters)
-            state.load(self._seed, self._services)
+            if self._seed:
+                state.load(self._seed, self._services)
 
     # -- state documents ---------------------------------------------------------------
 
@@ -210,7 +211,9 @@ class MimicCloud:
     def seed(self, document: Document | StatePlan) -> None:
         """Add the users, tenants, servers, images, load balancers, queues... of
         ``document`` to the current state, until the next reset (the ``mimic_seed`` marker,
-        ``POST /mimic/v1.1/state``). Checked whole before anything changes.
+        ``POST /mimic/v1.1/state``). Checked whole before anything loads; what only a
+        service can judge (an id already in use, a queue attribute) is refused as its
+        section loads.
         """
         plan = document if isinstance(document, StatePlan) else self.check_state(document)
         with self.dispatcher.lock:
