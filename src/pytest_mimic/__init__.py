@@ -18,6 +18,7 @@ from pytest_mimic.faults import (
     Respond,
 )
 from pytest_mimic.journal import Call, Journal
+from pytest_mimic.seeding import SeedError
 from pytest_mimic.services.base import CatalogEntry, Operation, RoutedService, Service
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "ResetConnection",
     "Respond",
     "RoutedService",
+    "SeedError",
     "Service",
     "TimeTravel",
 ]

@@ -6,9 +6,11 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import signal
 import sys
 import tomllib
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 from pytest_mimic.clock import real_sleep
 from pytest_mimic.cloud import MimicCloud, is_loopback
 from pytest_mimic.config import CloudConfig, parse_setting
+from pytest_mimic.names import suggest
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.server import IDLE_TIMEOUT
+from pytest_mimic.state import Document, SeedError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -40,9 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
+    serve.set_defaults(command_parser=serve)
     serve.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=None,
         help=f"port to listen on (default $PORT or {DEFAULT_PORT}; 0 picks a free one)",
     )
@@ -81,7 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="a TOML file of settings ([settings] table) and scenarios (scenarios = [...])",
+        help="a TOML file of settings ([settings] table), scenarios (scenarios = [...]) and "
+        "the state to start from ([seed] tables, or seed = 'FILE')",
+    )
+    serve.add_argument(
+        "--seed",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a TOML or JSON state document (users, servers, load balancers, queues...) the "
+        "server starts from and every reset returns to; GET /mimic/v1.1/state writes one",
     )
     serve.add_argument(
         "--scenario",
@@ -113,15 +127,50 @@ def _version() -> str:
             return "unknown"
 
 
-def read_settings(
-    pairs: Sequence[str], config_file: Path | None
-) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
-    """Settings and scenarios from ``--config FILE`` then ``--set`` (which wins).
+@dataclass(frozen=True)
+class ServeConfig:
+    """What ``--config``, ``--set`` and ``--seed`` give, read and checked once."""
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    scenarios: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: The state document (or the path of one) to start from, if any.
+    seed: Document | None = None
+
+
+#: The keys a ``--config`` file may have.
+CONFIG_KEYS = ("settings", "scenarios", "seed")
+
+
+def read_config(
+    pairs: Sequence[str], config_file: Path | None, seed_file: Path | None = None
+) -> ServeConfig:
+    """Settings, scenarios and seed from ``--config FILE``, then ``--set`` (which wins) and
+    ``--seed FILE``.
 
     Raises ``ValueError`` with a message naming the bad setting, file or scenario.
     """
+    settings, scenarios, seed = read_settings(pairs, config_file)
+    if seed_file is not None:
+        if seed is not None:
+            raise ValueError(
+                f"--seed {seed_file} and a seed in --config {config_file}: give one of them"
+            )
+        seed = seed_file
+    return ServeConfig(settings, scenarios, seed)
+
+
+def read_settings(
+    pairs: Sequence[str], config_file: Path | None
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], Document | None]:
+    """Settings, scenarios and seed from ``--config FILE`` then ``--set`` (which wins).
+
+    A seed is a ``[seed]`` table (its sections ``[seed.nova]``...) or ``seed = "FILE"``
+    (relative to the config file). Raises ``ValueError`` with a message naming the bad
+    setting, file or scenario.
+    """
     settings: dict[str, Any] = {}
     scenarios: list[tuple[str, dict[str, Any]]] = []
+    seed: Document | None = None
     base = CloudConfig()
     if config_file is not None:
         try:
@@ -130,11 +179,21 @@ def read_settings(
             raise ValueError(f"--config {config_file}: {error.strerror or error}") from None
         except tomllib.TOMLDecodeError as error:
             raise ValueError(f"--config {config_file}: not valid TOML: {error}") from None
-        unknown = set(document) - {"settings", "scenarios"}
-        if unknown:
+        for key in document:
+            if key not in CONFIG_KEYS:
+                raise ValueError(
+                    f"--config {config_file}: no table or key named {key!r}"
+                    f"{suggest(key, CONFIG_KEYS)}; use [settings], scenarios = [...] and "
+                    "[seed] (or seed = 'FILE')"
+                )
+        raw_seed = document.get("seed")
+        if isinstance(raw_seed, str):
+            seed = config_file.parent / raw_seed
+        elif isinstance(raw_seed, dict):
+            seed = raw_seed
+        elif raw_seed is not None:
             raise ValueError(
-                f"--config {config_file}: unknown table(s) {sorted(unknown)}; "
-                "use [settings] and scenarios = [...]"
+                f"--config {config_file}: seed must be a table or the path of a state document"
             )
         table = document.get("settings", {})
         if not isinstance(table, dict):
@@ -150,7 +209,7 @@ def read_settings(
         if not sep:
             raise ValueError(f"--set {pair!r}: expected NAME=VALUE")
         settings[name.strip()] = parse_setting(name.strip(), value, base)
-    return settings, scenarios
+    return settings, scenarios, seed
 
 
 def parse_scenario(text: str) -> tuple[str, dict[str, Any]]:
@@ -168,6 +227,24 @@ def parse_scenario(text: str) -> tuple[str, dict[str, Any]]:
         except ValueError:
             parameters[key.strip()] = value.strip()
     return name.strip(), parameters
+
+
+def _port(text: str) -> int:
+    try:
+        return check_port(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a port number from 0 to 65535 (0 picks a free one), not {text!r}"
+        ) from None
+
+
+def check_port(port: int) -> int:
+    """``port`` if a socket can bind it (0 to 65535), else ``ValueError``: a bigger number
+    would end in an ``OverflowError`` from the socket module, far from the flag that gave it.
+    """
+    if not 0 <= port <= 65535:
+        raise ValueError(f"{port} is not a port number (0 to 65535)")
+    return port
 
 
 def _positive_seconds(text: str) -> float:
@@ -196,19 +273,36 @@ def _positive_count(text: str) -> int:
     return count
 
 
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, with a mistake in a command's flags shown with that command's usage
+    (argparse would show the top-level one) and the closest flag suggested.
+    """
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command: argparse.ArgumentParser = args.command_parser
+        flags = [flag for action in command._actions for flag in action.option_strings]
+        first = extra[0].split("=", 1)[0]
+        command.error(f"unrecognized arguments: {' '.join(extra)}{suggest(first, flags)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     port = args.port
     if port is None:
         raw = os.environ.get("PORT", str(DEFAULT_PORT))
         try:
-            port = int(raw)
+            port = check_port(int(raw))
         except ValueError:
-            print(f"pytest-mimic: $PORT must be a number, not {raw!r}", file=sys.stderr)
+            print(
+                f"pytest-mimic: $PORT must be a port number from 0 to 65535, not {raw!r}",
+                file=sys.stderr,
+            )
             return 2
     try:
-        settings, scenarios = read_settings(args.settings, args.config)
-        config = CloudConfig().replace(**settings)
+        given = read_config(args.settings, args.config, args.seed)
+        config = CloudConfig().replace(**given.settings)
     except (TypeError, ValueError) as error:
         print(f"pytest-mimic: {error}", file=sys.stderr)
         return 2
@@ -220,8 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle_timeout=args.idle_timeout,
         journal_size=args.journal_size,
         config=config,
-        scenarios=[*scenarios, *(parse_scenario(text) for text in args.scenarios)],
+        scenarios=[*given.scenarios, *(parse_scenario(text) for text in args.scenarios)],
         services_dir=args.services_dir,
+        seed=given.seed,
     )
 
 
@@ -236,6 +331,7 @@ def serve(
     config: CloudConfig | None = None,
     scenarios: Sequence[tuple[str, dict[str, Any]]] = (),
     services_dir: Path | None = None,
+    seed: Document | None = None,
 ) -> int:
     """Run until Ctrl-C or SIGTERM; returns the process exit code."""
     logging.basicConfig(
@@ -274,6 +370,12 @@ def serve(
     except (TypeError, ValueError) as error:
         print(f"pytest-mimic: --scenario: {error}", file=sys.stderr)
         return 2
+    if seed is not None:
+        try:
+            cloud.keep_seed(seed)
+        except SeedError as error:
+            print(f"pytest-mimic: seed: {error}", file=sys.stderr)
+            return 2
     try:
         cloud.start()
     except OSError as error:
@@ -288,11 +390,7 @@ def serve(
             "fake cloud (it has no real security).",
             file=sys.stderr,
         )
-    print(f"pytest-mimic serving on {cloud.base_url}")
-    for name, value in cloud.environment().items():
-        if name not in {"NO_PROXY", "no_proxy"}:
-            print(f"  export {name}={value}")
-    print(f"Dashboard: {cloud.dashboard_url}")
+    print(banner(cloud))
     sys.stdout.flush()
 
     while not received:
@@ -300,6 +398,21 @@ def serve(
     cloud.stop()
     print("pytest-mimic stopped")
     return 0
+
+
+def banner(cloud: MimicCloud) -> str:
+    """What ``serve`` prints once it listens: the address, then shell lines (indented) that
+    point every client we name at it, then unindented lines (how to use them, and the
+    dashboard's address), so a reader knows where the lines to paste end.
+    """
+    lines = [f"pytest-mimic serving on {cloud.base_url}"]
+    for name, value in cloud.environment().items():
+        if name not in {"NO_PROXY", "no_proxy"}:
+            lines.append(f"  export {name}={shlex.quote(value)}")
+    lines += [f"  {line}" for line in cloud.shell_setup()]
+    lines.append("Paste the indented lines into a shell (sh, bash, zsh); Ctrl-C stops the server.")
+    lines.append(f"Dashboard: {cloud.dashboard_url}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

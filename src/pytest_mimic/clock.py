@@ -277,7 +277,17 @@ class TimeTravel:
             self._sleep_patched = False
 
     def advance(self, seconds: float | timedelta) -> float:
-        """Move simulated time forward by seconds or a ``timedelta``; the new timestamp."""
+        """Move simulated time forward by seconds or a ``timedelta``; the new timestamp.
+
+        A negative amount is refused with a message naming ``shift``, the move that may go
+        back (the clock's own message only knows ``move_to``).
+        """
+        amount = _seconds(seconds)
+        if amount < 0:
+            raise ValueError(
+                f"advance() only goes forward, not by {amount!r} s; to go back, use "
+                f"time_travel.shift({amount!r}) or time_travel.move_to(...)"
+            )
         return self.clock.advance(seconds)
 
     def shift(self, seconds: float | timedelta) -> float:

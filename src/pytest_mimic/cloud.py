@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from pytest_mimic import state
 from pytest_mimic.clock import Clock
 from pytest_mimic.config import CloudConfig, Credentials
 from pytest_mimic.control import ControlService, Unrouted
@@ -38,9 +39,11 @@ from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
 from pytest_mimic.services.external import ExternalServices
+from pytest_mimic.state import Document, SeedError, StatePlan
 from pytest_mimic.validation import check_target
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from types import TracebackType
 
 ServiceFactory = Callable[[ServiceContext], Service]
@@ -85,6 +88,7 @@ class MimicCloud:
         self._standing: list[tuple[str, dict[str, Any]]] = []
         #: Ids of the rules services keep after every reset (``Service.fault_rules``).
         self._standing_rules: set[str] = set()
+        self._seed = StatePlan()
         self.dispatcher = Dispatcher(
             lambda: self._services,
             self.faults,
@@ -202,6 +206,75 @@ class MimicCloud:
                     self._standing_rules.add(rule.id)
             for name, parameters in self._standing:
                 self.activate(name, **parameters)
+            if self._seed:
+                state.load(self._seed, self._services)
+
+    # -- state documents ---------------------------------------------------------------
+
+    def check_state(self, document: Document, *, base: Path | None = None) -> StatePlan:
+        """``document`` (a mapping, or a ``.toml``/``.json`` path, relative to ``base``)
+        checked whole against the services of this cloud; ``SeedError`` names the first
+        mistake's field and what is allowed.
+        """
+        return state.check_document(state.read_document(document, base=base), self._services)
+
+    def seed(self, document: Document | StatePlan) -> None:
+        """Add the users, tenants, servers, images, load balancers, queues... of
+        ``document`` to the current state, until the next reset (the ``mimic_seed`` marker,
+        ``POST /mimic/v1.1/state``). Checked whole before anything loads; what only a
+        service can judge (an id already in use, a queue attribute) is refused as its
+        section loads.
+        """
+        plan = document if isinstance(document, StatePlan) else self.check_state(document)
+        with self.dispatcher.lock:
+            state.load(plan, self._services)
+        self.dispatcher.notify_change()
+
+    def keep_seed(self, document: Document | StatePlan | None) -> None:
+        """Make ``document`` the state this cloud starts from and every reset returns to
+        (``serve --seed``, the ``mimic_seed`` ini option); ``None`` forgets it. Resets now,
+        so a document that does not load is refused here, and the previous one kept.
+        """
+        plan = (
+            StatePlan()
+            if document is None
+            else document
+            if isinstance(document, StatePlan)
+            else self.check_state(document)
+        )
+        previous, self._seed = self._seed, plan
+        try:
+            self.reset()
+        except SeedError:
+            self._seed = previous
+            self.reset()
+            raise
+
+    def replace_state(self, document: Document | StatePlan) -> None:
+        """Make the state exactly ``document`` (``PUT /mimic/v1.1/state``): every service
+        forgets what it holds, then loads its section. Fault rules, journal, clock and
+        settings stay; the next reset returns to the kept seed. A document that does not
+        load leaves the state as a reset leaves it.
+        """
+        plan = document if isinstance(document, StatePlan) else self.check_state(document)
+        with self.dispatcher.lock:
+            for service in self._services:
+                service.reset()
+            try:
+                state.load(plan, self._services)
+            except SeedError:
+                for service in self._services:
+                    service.reset()
+                state.load(self._seed, self._services)
+                raise
+        self.dispatcher.notify_change()
+
+    def export_state(self) -> dict[str, Any]:
+        """The current state as a document ``seed``, ``keep_seed`` and ``replace_state``
+        take back (``GET /mimic/v1.1/state``): capture a state once, replay it anywhere.
+        """
+        with self.dispatcher.lock:
+            return state.export(self._services)
 
     def keep_scenario(self, name: str, **parameters: Any) -> None:
         """Activate ``name`` now and again after every reset (``serve --scenario``)."""
@@ -397,6 +470,12 @@ class MimicCloud:
                 no_proxy.append(host)
         env["NO_PROXY"] = env["no_proxy"] = ",".join(no_proxy)
         return env
+
+    def shell_setup(self) -> list[str]:
+        """Shell lines, after the exports, for clients no variable reaches (``serve`` prints
+        them): each service's ``shell_setup``.
+        """
+        return [line for s in self._services for line in s.shell_setup(self.base_url)]
 
     def _conflicting_environment(self) -> list[str]:
         """Variables some service says would send its clients elsewhere."""

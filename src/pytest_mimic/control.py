@@ -28,11 +28,13 @@ from pytest_mimic.faults import (
 from pytest_mimic.names import suggest
 from pytest_mimic.operation import Operation
 from pytest_mimic.parsing import parse_seconds, shown
+from pytest_mimic.seeding import SeedError
 from pytest_mimic.services.base import (
     ControlRoutes,
     RoutedService,
     ServiceError,
     base_url,
+    ends_with_newline,
     expect_object,
     json_response,
     parse_json_body,
@@ -69,6 +71,9 @@ class CloudControls(Protocol):
     def clear_rules(self) -> int: ...
     def is_standing(self, rule: FaultRule) -> bool: ...
     def reset(self) -> None: ...
+    def export_state(self) -> dict[str, Any]: ...
+    def seed(self, document: Mapping[str, Any]) -> None: ...
+    def replace_state(self, document: Mapping[str, Any]) -> None: ...
 
 
 #: Behaviours of every service (the transport ones); services add their own.
@@ -101,6 +106,9 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("POST", "/v1.1/next/{service}/{operation}", "The same, for one operation."),
     ("GET", "/v1.1/journal", "Calls so far (?service=&operation=): method, path, status..."),
     ("GET", "/v1.0/presets", "Every service's magic metadata values."),
+    ("GET", "/v1.1/state", "The state as a document PUT, POST and serve --seed take back."),
+    ("PUT", "/v1.1/state", "The state becomes exactly this document (until the next reset)."),
+    ("POST", "/v1.1/state", "Add this document's users, servers... (until the next reset)."),
 )
 
 
@@ -166,7 +174,20 @@ class ControlService(RoutedService):
             problem = self._unknown_mount(request.environ.get("PATH_INFO", ""))
             if problem is not None:
                 return self.render(problem, request)
-        return super().handle(request, operation)
+        return ends_with_newline(super().handle(request, operation))
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
+    ) -> Response:
+        return ends_with_newline(
+            super().error_response(status, message, fault=fault, headers=headers, request=request)
+        )
 
     def _unknown_mount(self, path: str) -> ServiceError | None:
         """A 404 naming the services with control routes, for ``/v1.1/<misspelt>/...``."""
@@ -430,6 +451,30 @@ class ControlService(RoutedService):
             if service in {"*", candidate.name}:
                 found.update(candidate.behaviors)
         return found
+
+    # -- state documents -------------------------------------------------------------
+
+    @route("/v1.1/state", operation="export_state", auth=False)
+    def export_state(self, request: Request) -> Response:
+        """Every service's state as one document: save it, then PUT it or ``serve --seed``
+        it to come back to this state.
+        """
+        return json_response(self.cloud.export_state())
+
+    @route("/v1.1/state", methods=["PUT", "POST"], operation="load_state", auth=False)
+    def load_state(self, request: Request) -> Response:
+        """PUT: the state becomes the body's document; POST: the body's document is added.
+        Either until the next reset (which returns to ``serve --seed``'s); answers the state.
+        """
+        document = expect_object(parse_json_body(request), "body")
+        try:
+            if request.method == "PUT":
+                self.cloud.replace_state(document)
+            else:
+                self.cloud.seed(document)
+        except SeedError as error:
+            raise ServiceError(400, str(error)) from None
+        return json_response(self.cloud.export_state())
 
     # -- journal ---------------------------------------------------------------------
 

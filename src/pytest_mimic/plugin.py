@@ -1,8 +1,9 @@
 """The pytest layer: options, fixtures and a report section; everything else is in the library.
 
-Options are read and checked once, in ``pytest_configure``; markers and ``mimic_endpoints``
-lines once, after collection. Fixtures, by scope: ``mimic_listen_address`` (session) ->
-``mimic_config`` (session) -> ``mimic_transport`` (session) ->
+Options are read and checked once, in ``pytest_configure`` (the ``mimic_seed`` document and
+misspelt ``mimic_*`` ini options too); markers (misspelt ones included) and
+``mimic_endpoints`` lines once, after collection. Fixtures, by scope:
+``mimic_listen_address`` (session) -> ``mimic_config`` (session) -> ``mimic_transport`` (session) ->
 ``mimic_session_cloud`` (session: one server per session, so one per xdist worker) ->
 ``mimic_cloud`` (function: fresh state, client environment, server-error check; its
 transport from ``mimic_transport``) ->
@@ -14,9 +15,11 @@ failing test's calls.
 
 from __future__ import annotations
 
+import configparser
 import importlib.util
 import os
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -29,10 +32,12 @@ from pytest_mimic.config import CloudConfig, default_schema
 from pytest_mimic.dashboard import write_report
 from pytest_mimic.inprocess import TRANSPORTS, check_transport
 from pytest_mimic.interop import journal_httpserver
+from pytest_mimic.names import listing, suggest
 from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.registry import installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT
+from pytest_mimic.state import SeedError, check_document, read_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
@@ -87,46 +92,68 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="list every mimic_scenario name with its parameters and description, then exit",
     )
-    parser.addini("mimic_host", "address the fake cloud listens on", default="127.0.0.1")
-    parser.addini("mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
+    group.addoption(
+        "--mimic-seed",
+        default=None,
+        metavar="FILE",
+        help="a TOML or JSON state document every test starts from (ini mimic_seed)",
+    )
+    _addini(parser, "mimic_host", "address the fake cloud listens on", default="127.0.0.1")
+    _addini(parser, "mimic_port", "port of the fake cloud; 0 picks a free one", default="0")
     # One ini option per declared setting (the core's and every installed service's).
     for setting in default_schema().values():
         default = setting.describe()["default"]
-        parser.addini(f"mimic_{setting.name}", f"{setting.help} (default {default})", default=None)
-    parser.addini(
+        _addini(
+            parser, f"mimic_{setting.name}", f"{setting.help} (default {default})", default=None
+        )
+    _addini(
+        parser,
+        "mimic_seed",
+        "a TOML or JSON state document (users, servers, load balancers, queues...) every "
+        "test starts from (relative to the ini file)",
+        default=None,
+    )
+    _addini(
+        parser,
         "mimic_services_dir",
         "a folder of your own services, one NAME.py each, mounted at /NAME/ "
         "(relative to the ini file)",
         default=None,
     )
-    parser.addini(
+    _addini(
+        parser,
         "mimic_dashboard",
         "true: start the fake cloud with the session and print its dashboard's URL "
         "(see --mimic-dashboard)",
         default="false",
     )
-    parser.addini(
+    _addini(
+        parser,
         "mimic_report",
         "a folder for an HTML page of its calls per failing test (relative to the ini file)",
         default=None,
     )
-    parser.addini(
+    _addini(
+        parser,
         "mimic_transport",
         "'socket' (default), or 'in-process': requests-based clients reach the fake "
         "through responses, without a socket",
         default="socket",
     )
-    parser.addini(
+    _addini(
+        parser,
         "mimic_keep_alive",
         "keep HTTP/1.1 connections open between requests (false: close after each answer)",
         default="true",
     )
-    parser.addini(
+    _addini(
+        parser,
         "mimic_idle_timeout",
         "seconds an idle kept-alive connection stays open",
         default=str(IDLE_TIMEOUT),
     )
-    parser.addini(
+    _addini(
+        parser,
         "mimic_endpoints",
         "settings to point at the fake for each test, one per line: "
         "'package.module:NAME = auth' or 'package.module:NAME[key] = <catalog type>'",
@@ -149,6 +176,7 @@ class _Options:
     services_dir: Path | None
     dashboard: bool = False
     report_dir: Path | None = None
+    seed: Path | None = None
 
 
 _OPTIONS_KEY = pytest.StashKey[_Options]()
@@ -166,7 +194,73 @@ def pytest_configure(config: pytest.Config) -> None:
         "mimic_config(**settings): mimic_cloud.configure(**settings) for this test "
         "(e.g. check_tokens=False; every setting of every service)",
     )
+    config.addinivalue_line(
+        "markers",
+        "mimic_seed(document): load a state document (a dict, or a .toml/.json path relative "
+        "to the test file) into mimic_cloud for this test (stackable)",
+    )
+    _refuse_unknown_ini_keys(config)
     config.stash[_OPTIONS_KEY] = _read_options(config)
+
+
+#: The markers this plugin registers: a misspelling of one is refused with the closest.
+MARKERS = ("mimic_config", "mimic_scenario", "mimic_seed")
+
+
+#: Every ini option ``pytest_addoption`` declared: the names a ``mimic_*`` key may have.
+_DECLARED_INI: set[str] = set()
+
+
+def _addini(parser: pytest.Parser, name: str, help: str, **kwargs: Any) -> None:
+    """``parser.addini`` that remembers the name, so the misspelling check knows every
+    option without a second list to keep in step."""
+    _DECLARED_INI.add(name)
+    parser.addini(name, help, **kwargs)
+
+
+def _ini_names() -> set[str]:
+    """Every ini option this plugin declares (``pytest_addoption`` adds exactly these)."""
+    return _DECLARED_INI | {f"mimic_{name}" for name in default_schema()}
+
+
+def _refuse_unknown_ini_keys(config: pytest.Config) -> None:
+    """A ``mimic_*`` key no option declares is a misspelling: pytest only warns about it
+    (unless ``--strict-config``), and the setting would silently keep its default.
+    """
+    known = _ini_names()
+    for key in _ini_file_keys(config.inipath):
+        if key.startswith("mimic") and key not in known:
+            raise pytest.UsageError(
+                f"pytest-mimic: unknown ini option {key!r}{suggest(key, known)}; "
+                f"options: {listing(known)}"
+            )
+
+
+def _ini_file_keys(path: Path | None) -> list[str]:
+    """The keys of pytest's section of the ini file at ``path`` (pytest lists the unknown
+    ones only in a warning): ``[pytest]`` of pytest.ini, tox.ini or pytest.toml,
+    ``[tool:pytest]`` of setup.cfg, ``[tool.pytest.ini_options]`` or ``[tool.pytest]`` of
+    pyproject.toml.
+    """
+    if path is None:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            document = tomllib.loads(text)
+            tool = document.get("tool", {}).get("pytest", {})
+            tables = [document.get("pytest", {}), tool, tool.get("ini_options", {})]
+            return [key for table in tables if isinstance(table, dict) for key in table]
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(text)
+    except (OSError, ValueError, configparser.Error):
+        return []  # pytest itself reports an ini file it cannot read
+    return [
+        key
+        for name in ("pytest", "tool:pytest")
+        if parser.has_section(name)
+        for key in parser[name]
+    ]
 
 
 def _read_options(config: pytest.Config) -> _Options:
@@ -237,6 +331,7 @@ def _read_options(config: pytest.Config) -> _Options:
         services_dir,
         dashboard,
         _report_dir(config, fail),
+        _seed_file(config, fail),
     )
 
 
@@ -256,6 +351,26 @@ def _report_dir(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path 
     if folder.exists() and not folder.is_dir():
         fail(f"{where}: {str(folder)!r} is a file, not a folder")
     return folder.resolve()
+
+
+def _seed_file(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
+    """The state document every test starts from: the option (from the working directory)
+    or the ini value (from the ini file's folder), read and checked now.
+    """
+    given = config.getoption("mimic_seed")
+    if given:
+        path, where = Path(given), "--mimic-seed"
+    else:
+        raw = config.getini("mimic_seed")
+        if not raw:
+            return None
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        path, where = base / str(raw).strip(), "mimic_seed"
+    try:
+        check_document(read_document(path), installed_services(), partial=True)
+    except SeedError as error:
+        fail(f"{where}: {error}")
+    return path.resolve()
 
 
 def _services_dir(config: pytest.Config, fail: Callable[[str], NoReturn]) -> Path | None:
@@ -315,11 +430,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not found:
             problems.append(f"mimic_endpoints: no module named {module!r} (line {target!r})")
     registry: ScenarioRegistry | None = None
+    registered = {
+        line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")
+    }
     for item in items:
+        problems += _misspelt_markers(item, registered)
         scenarios = list(item.iter_markers("mimic_scenario"))
         settings = list(item.iter_markers("mimic_config"))
-        if not scenarios and not settings:
+        seeds = list(item.iter_markers("mimic_seed"))
+        if not scenarios and not settings and not seeds:
             continue
+        for marker in seeds:
+            try:
+                _seed_document(marker, item.path.parent, check=True)
+            except (SeedError, TypeError) as error:
+                problems.append(f"{item.nodeid}: mimic_seed: {error}")
         if registry is None:
             registry = scenario_registry(installed_services())
         for marker in scenarios:
@@ -344,6 +469,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             names.append("mimic_cloud")
     if problems:
         raise pytest.UsageError("pytest-mimic:\n  " + "\n  ".join(problems))
+
+
+def _misspelt_markers(item: pytest.Item, registered: set[str]) -> list[str]:
+    """Markers no one registered that look like ours (``mimic_scenarios``): without
+    ``--strict-markers`` pytest only warns, and the test would run without them.
+    """
+    found = []
+    for marker in item.iter_markers():
+        name = marker.name
+        if name in registered:
+            continue
+        hint = suggest(name, MARKERS)
+        if hint or name.startswith("mimic"):
+            found.append(
+                f"{item.nodeid}: unknown marker {name!r}{hint}; pytest-mimic's markers: "
+                + ", ".join(MARKERS)
+            )
+    return list(dict.fromkeys(found))
+
+
+def _seed_document(marker: pytest.Mark, folder: Path, *, check: bool = False) -> Any:
+    """The document a ``mimic_seed`` marker gives (a path is read from ``folder``); with
+    ``check``, checked against the installed services (others are checked at setup).
+    """
+    if len(marker.args) != 1 or marker.kwargs:
+        raise TypeError(
+            "mimic_seed takes one state document: a dict, or the path of a .toml or .json "
+            f"file, not {marker.args!r}"
+        )
+    document = read_document(marker.args[0], base=folder)
+    if check:
+        check_document(document, installed_services(), partial=True)
+    return document
 
 
 @pytest.fixture(scope="session")
@@ -389,6 +547,11 @@ def mimic_session_cloud(
         from pytest_mimic.user_services import attach_folder
 
         attach_folder(cloud, options.services_dir)
+    if options.seed is not None:
+        try:
+            cloud.keep_seed(options.seed)
+        except SeedError as error:
+            pytest.exit(f"pytest-mimic: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     try:
         cloud.start()
     except OSError as error:
@@ -479,8 +642,9 @@ def mimic_cloud(
     Before the test: state, fault rules, journal, clock and config are reset, and
     ``OS_AUTH_URL``, ``OS_USERNAME``, ``OS_PASSWORD``, ``OS_TENANT_ID``, ``OS_PROJECT_ID``,
     ``OS_REGION_NAME``, ``AWS_ENDPOINT_URL_SQS``, AWS credentials and ``NO_PROXY`` point at
-    it (plus the ``mimic_endpoints`` ini settings); ``mimic_config`` and ``mimic_scenario``
-    markers are applied (the closest last, so it wins). After it: all of that is restored,
+    it (plus the ``mimic_endpoints`` ini settings); ``mimic_config``, ``mimic_seed`` and
+    ``mimic_scenario`` markers are applied (the closest last, so it wins), on top of the
+    state the ``mimic_seed`` ini option gives every test. After it: all of that is restored,
     and an exception inside a fake service fails the test with the request that caused it.
     With ``mimic_transport`` ``"in-process"``, ``requests`` calls skip the socket.
     Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``,
@@ -494,6 +658,8 @@ def mimic_cloud(
             cloud.patch_endpoint(target, endpoint)
         for marker in reversed(list(request.node.iter_markers("mimic_config"))):
             cloud.configure(**marker.kwargs)
+        for marker in reversed(list(request.node.iter_markers("mimic_seed"))):
+            cloud.seed(_seed_document(marker, request.node.path.parent))
         for marker in reversed(list(request.node.iter_markers("mimic_scenario"))):
             cloud.activate(marker.args[0], **marker.kwargs)
         yield cloud

@@ -194,3 +194,49 @@ def test_serve_takes_a_journal_size_and_resets_over_http():
         proc.terminate()
         proc.wait(timeout=5)
         proc.stdout.close()
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_a_port_out_of_range_is_a_message_not_an_overflow_traceback(port):
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        f"argument --port: must be a port number from 0 to 65535 (0 picks a free one), "
+        f"not {port!r}" in result.stderr
+    )
+
+
+def test_a_port_out_of_range_in_PORT_is_a_message():
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_mimic", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PORT": "99999"},
+    )
+
+    assert result.returncode == 2
+    assert "$PORT must be a port number from 0 to 65535, not '99999'" in result.stderr
+
+
+def test_an_unknown_serve_flag_prints_serves_usage_and_the_closest_flag():
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_mimic", "serve", "--conifg", "mimic.toml"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: pytest-mimic serve ")
+    assert (
+        "pytest-mimic serve: error: unrecognized arguments: --conifg mimic.toml "
+        "(did you mean '--config'?)" in result.stderr
+    )

@@ -416,3 +416,24 @@ def test_a_misspelt_service_under_the_control_plane_names_the_valid_ones(mimic_c
 
     assert answer.status_code == 404
     assert "did you mean 'clb'" in answer.json()["itemNotFound"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/settings"),
+        ("GET", "/scenarios"),
+        ("GET", "/journal"),
+        ("POST", "/tick"),  # a 400: no body
+        ("GET", "/no-such-route"),
+        ("PUT", "/clb/ORD/100001/loadbalancers/1/nodes/1/status"),  # the service's routes
+    ],
+)
+def test_control_plane_json_ends_with_a_newline_for_the_prompt_after_curl(
+    mimic_cloud, control, method, path
+):
+    answer = requests.request(method, control + path, timeout=10)
+
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.text.endswith("}\n")
+    assert int(answer.headers["Content-Length"]) == len(answer.content)

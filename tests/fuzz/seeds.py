@@ -75,6 +75,17 @@ SEEDS: dict[str, tuple[Any, ...]] = {
     "tick": ({"amount": 1}, {"amount": 0.25}),
     "reset": ({},),  # reads no body; one is sent all the same
     "activate_scenario": ({}, {"status": 503, "times": 1}),
+    "load_state": (  # PUT and POST /mimic/v1.1/state: the first must succeed every time
+        {},
+        {"nova": {"servers": [{"name": "fuzz-seeded", "flavor": "2", "image": "any"}]}},
+        {"identity": {"users": [{"username": "fuzz-seeded", "password": "p"}]}},
+        {
+            "clb": {
+                "load_balancers": [{"name": "fuzz", "nodes": [{"address": "10.0.0.1", "port": 80}]}]
+            }
+        },
+        {"sqs": {"queues": [{"name": "fuzz-seeded", "messages": [{"body": "x", "id": "m"}]}]}},
+    ),
     # -- Identity v2.0 (Rackspace) and v3 (Keystone)
     "authenticate": (
         {"auth": _V2_PASSWORD},

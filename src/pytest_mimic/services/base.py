@@ -54,6 +54,7 @@ __all__ = [
     "behaviors",
     "encoded_json_response",
     "encoded_list",
+    "ends_with_newline",
     "expect_object",
     "expect_string",
     "json_response",
@@ -222,7 +223,8 @@ class Service(abc.ABC):
     - ``settings``: ``Setting`` declarations; from them come the ini options, ``configure``,
       ``mimic_config``, ``serve --set``/``--config`` and ``PATCH /mimic/v1.1/settings``;
     - ``environment()`` and ``conflicting_environment``: the client variables ``mimic_cloud``
-      sets (and unsets) for a test and ``serve`` prints;
+      sets (and unsets) for a test and ``serve`` prints; ``shell_setup()``: shell lines
+      ``serve`` prints for clients that no variable reaches;
     - ``behaviors``: the names of the ``Behave`` actions its handlers understand, which the
       control plane's behaviors API accepts for it;
     - ``control``: a ``RoutedService`` class of its own control routes, mounted under
@@ -231,6 +233,8 @@ class Service(abc.ABC):
       ``hosts`` (``Host`` names it answers at its root), ``claims()``;
     - ``state()`` and ``panel()``: what it holds, for people (the dashboard shows each
       service's panel; by default the panel is ``state()`` drawn as tables);
+    - ``seed_fields``, ``check_seed()``, ``load_seed()``, ``export()``: its section of a
+      state document, from which a cloud starts and to which a reset returns;
     - ``error_response``: the one place its errors (``ServiceError`` and the subclasses
       its model raises) become answers.
 
@@ -258,6 +262,9 @@ class Service(abc.ABC):
     #: Whether it only shows the cloud to people (the dashboard): its requests skip the
     #: fault engine and the journal, so looking changes nothing a test can see.
     observes: ClassVar[bool] = False
+    #: The fields of its section of a state document (``serve --seed``, ``mimic_cloud.seed``,
+    #: ``GET /mimic/v1.1/state``) and what each holds; none: it has no section.
+    seed_fields: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
@@ -265,6 +272,12 @@ class Service(abc.ABC):
     def environment(self, base_url: str) -> Mapping[str, str]:
         """The variables that point this service's clients at ``base_url`` (none by default)."""
         return {}
+
+    def shell_setup(self, base_url: str) -> Sequence[str]:
+        """Shell lines ``serve`` prints after the exports, for clients the variables do not
+        reach; each runs as it is in sh, bash and zsh (none by default).
+        """
+        return ()
 
     def state(self) -> Mapping[str, Any]:
         """A JSON-ready summary of what the service holds (for people looking at it)."""
@@ -276,6 +289,26 @@ class Service(abc.ABC):
         large state cheap to show (``limit`` rows per table are drawn).
         """
         return Panel.of(self.state(), limit)
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> Any:
+        """Read this service's section of a state document, whose keys the core has checked
+        against ``seed_fields``; refuse a mistake with ``SeedError`` naming the field
+        (``nova.servers[0].flavor``). Returns what ``load_seed`` takes, kept and loaded
+        after every reset. A classmethod: markers are checked before any cloud exists.
+        """
+        return section
+
+    def load_seed(self, seed: Any) -> None:  # noqa: B027 - deliberately optional
+        """Add what ``check_seed`` returned to the current state (fresh after a reset); a
+        conflict with what is there (an id in use) is a ``SeedError``, before any change.
+        """
+
+    def export(self) -> Mapping[str, Any]:
+        """What the service holds, as a section ``check_seed`` takes back (see
+        ``seed_fields``): a state captured once can be loaded again.
+        """
+        return {}
 
     def samples(self) -> Sequence[Sample]:
         """Requests it answers as it should (see ``Sample``); none by default."""
@@ -560,6 +593,33 @@ class ControlRoutes(RoutedService):
 
     def _token_ok(self, request: Request) -> bool:
         return True
+
+    def handle(self, request: Request, operation: Operation) -> Response:
+        return ends_with_newline(super().handle(request, operation))
+
+    def error_response(
+        self,
+        status: int,
+        message: str,
+        *,
+        fault: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        request: Request | None = None,
+    ) -> Response:
+        return ends_with_newline(
+            super().error_response(status, message, fault=fault, headers=headers, request=request)
+        )
+
+
+def ends_with_newline(response: Response) -> Response:
+    """A JSON answer of the control plane, ending with a newline: people read it after
+    ``curl -s`` at a prompt, which should start on a line of its own. Other bodies as they are.
+    """
+    if response.mimetype == "application/json" and not response.is_streamed:
+        data = response.get_data()
+        if data and not data.endswith(b"\n"):
+            response.set_data(data + b"\n")
+    return response
 
 
 def _route_error(request: Request, error: HTTPException) -> ServiceError:

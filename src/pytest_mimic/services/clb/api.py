@@ -35,7 +35,16 @@ from pytest_mimic.services.base import (
     parse_json_body,
     route,
 )
-from pytest_mimic.services.clb import data, documents, errors, model, presets, schema, subresources
+from pytest_mimic.services.clb import (
+    data,
+    documents,
+    errors,
+    model,
+    presets,
+    schema,
+    seed,
+    subresources,
+)
 from pytest_mimic.services.clb import settings as clb_settings
 from pytest_mimic.services.clb.control import CLBControl
 from pytest_mimic.services.pagination import next_link, parse_limit
@@ -240,6 +249,19 @@ class CLBService(_SubResourceRoutes, RoutedService):
                 }
             )
         return {"load balancers": Rows(rows, total)}
+
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.CLBSeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.CLBSeed) -> None:
+        config = self.context.config
+        seed.load(self.balancers, checked, config.credentials.tenant_id, config.default_region)
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.balancers)
 
     def set_status(
         self,

@@ -18,7 +18,7 @@ import heapq
 import ipaddress
 import itertools
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.services.clb import data, settings
@@ -427,8 +427,11 @@ class LoadBalancers:
         region: str,
         spec: LoadBalancerSpec,
         build_seconds: float | None = None,
+        *,
+        lb_id: int | None = None,
     ) -> LoadBalancer:
-        """A new load balancer in BUILD (for ``build_seconds`` or the configured time)."""
+        """A new load balancer in BUILD (for ``build_seconds`` or the configured time); its
+        id is the next one unless ``lb_id`` (checked by the caller) is given."""
         if len(spec.nodes) > data.MAX_NODES:
             raise OverLimit(f"Nodes must not exceed {data.MAX_NODES} per load balancer.")
         check_duplicates({}, spec.nodes)
@@ -441,7 +444,8 @@ class LoadBalancers:
             now = self._now()
             self._sweep(now)
             account = self._account(tenant_id, region)
-            lb_id = next(self._lb_ids)
+            if lb_id is None:
+                lb_id = next(self._lb_ids)
             vips = self._virtual_ips(account, lb_id, spec)
             if build_seconds is None:
                 build_seconds = self._config().value(settings.BUILD_SECONDS)
@@ -476,6 +480,69 @@ class LoadBalancers:
                 lb.access_list[entry.id] = entry
             account.load_balancers.add(str(lb_id), lb, key=float(lb_id))
             self._by_id[lb_id] = lb
+            return lb
+
+    # -- state documents ---------------------------------------------------------------
+
+    def all(self) -> list[LoadBalancer]:
+        """Every load balancer that is not being deleted, by id (for an export)."""
+        with self._lock:
+            now = self._now()
+            self._sweep(now)
+            return [
+                self._by_id[lb_id]
+                for lb_id in sorted(self._by_id)
+                if self._by_id[lb_id].status_at(now) not in ("PENDING_DELETE", "DELETED")
+            ]
+
+    def count_past(self, lb_ids: Iterable[int], node_ids: Iterable[int]) -> None:
+        """Never hand out these ids: a state document gives them (call before ``restore``)."""
+        with self._lock:
+            self._lb_ids = _past(self._lb_ids, max(lb_ids, default=0))
+            self._node_ids = _past(self._node_ids, max(node_ids, default=0))
+
+    def new_ids(self, lb_id: int | None, nodes: int) -> tuple[int, list[int]]:
+        """``lb_id``, or a fresh load balancer id when ``None``, and ``nodes`` fresh node ids:
+        the ids a ``restore`` takes.
+        """
+        with self._lock:
+            if lb_id is None:
+                lb_id = next(self._lb_ids)
+            return lb_id, [next(self._node_ids) for _ in range(nodes)]
+
+    def restore(
+        self,
+        tenant_id: str,
+        region: str,
+        spec: LoadBalancerSpec,
+        *,
+        lb_id: int,
+        status: str,
+        node_ids: Sequence[int],
+        node_statuses: Sequence[str],
+    ) -> LoadBalancer:
+        """A load balancer as a state document describes it: ``status`` (ACTIVE or ERROR)
+        from now on, or BUILD for the configured build time; its ids as given (see
+        ``count_past`` and ``new_ids``), a tenant's load balancers restored in id order.
+        ``Unprocessable`` for an id in use, before any change.
+        """
+        with self._lock:
+            now = self._now()
+            self._sweep(now)
+            if lb_id in self._by_id:
+                raise Unprocessable(f"Load balancer {lb_id} already exists.")
+            used = {node_id for lb in self._by_id.values() for node_id in lb.nodes}
+            taken = sorted(used.intersection(node_ids))
+            if taken:
+                raise Unprocessable(f"Node {taken[0]} already exists.")
+            build = self._config().value(settings.BUILD_SECONDS) if status == "BUILD" else 0.0
+            lb = self.create(tenant_id, region, replace(spec, nodes=()), build, lb_id=lb_id)
+            if status == "ERROR":
+                lb.timeline = Timeline.starting(now, "ERROR")
+            for node_spec, node_id, node_status in zip(
+                spec.nodes, node_ids, node_statuses, strict=True
+            ):
+                self.nodes.new(lb, node_spec, now, feed=False, node_id=node_id).status = node_status
             return lb
 
     def _virtual_ips(self, account: Account, lb_id: int, spec: LoadBalancerSpec) -> list[VirtualIp]:
@@ -667,3 +734,8 @@ class LoadBalancers:
             lb.timeline = Timeline.starting(now, status)
             if seconds is not None and status != "ACTIVE":
                 lb.timeline.set(now + max(seconds, 0.0), "ACTIVE")
+
+
+def _past(counter: itertools.count[int], used: int) -> itertools.count[int]:
+    """``counter`` going on after ``used`` (ids a document gave are never handed out again)."""
+    return itertools.count(max(next(counter), used + 1))

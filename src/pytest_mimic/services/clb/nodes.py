@@ -121,12 +121,21 @@ class Nodes:
     def __init__(self, balancers: LoadBalancers) -> None:
         self._balancers = balancers
 
-    def new(self, lb: LoadBalancer, spec: NodeSpec, now: float, *, feed: bool) -> Node:
-        """A node added to ``lb`` as it is (the caller checks status, limits and duplicates);
-        OFFLINE until a health check passes when ``lb`` has a health monitor."""
+    def new(
+        self,
+        lb: LoadBalancer,
+        spec: NodeSpec,
+        now: float,
+        *,
+        feed: bool,
+        node_id: int | None = None,
+    ) -> Node:
+        """A node added to ``lb`` as it is (the caller checks status, limits, duplicates and a
+        given ``node_id``); OFFLINE until a health check passes when ``lb`` has a health
+        monitor."""
         status = "OFFLINE" if "healthMonitor" in lb.settings else "ONLINE"
         node = Node(
-            next(self._balancers._node_ids),
+            next(self._balancers._node_ids) if node_id is None else node_id,
             spec.address,
             spec.port,
             spec.condition,

@@ -22,7 +22,7 @@ from pytest_mimic.services.base import (
     expect_string,
     json_response,
 )
-from pytest_mimic.services.identity import catalog
+from pytest_mimic.services.identity import catalog, seed
 from pytest_mimic.services.identity.model import IdentityModel, Tenant, Token, User
 from pytest_mimic.services.identity.settings import (
     CONFLICTING_ENVIRONMENT,
@@ -73,9 +73,21 @@ class IdentityBase(RoutedService):
 
     # -- Service interface ---------------------------------------------------------------
 
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
     def reset(self) -> None:
         """Forget every user, tenant and token except the configured default user."""
         self.model = self._fresh_model()
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.IdentitySeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.IdentitySeed) -> None:
+        seed.load(self.model, checked)
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.model, self._fresh_model())
 
     def samples(self) -> Sequence[Sample]:
         """The version document and a password login, as every client starts."""
@@ -181,6 +193,7 @@ class IdentityBase(RoutedService):
             password=creds.password,
             api_key=creds.api_key,
             tenant_id=creds.tenant_id,
+            user_id=seed.default_user_id(creds.username),  # the same in every fresh model
         )
         return model
 

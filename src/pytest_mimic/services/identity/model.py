@@ -166,18 +166,20 @@ class IdentityModel:
         api_key: str | None = None,
         tenant_id: str | None = None,
         default_region: str | None = None,
+        user_id: str | None = None,
     ) -> User:
         """Declare a user, or change a known one: set the given secrets and add the tenant.
 
-        A new user without ``tenant_id`` gets a fresh tenant of its own. A user declared
-        without any secret takes the first one a login presents, as an unknown user does.
+        A new user without ``tenant_id`` gets a fresh tenant of its own, and without
+        ``user_id`` a fresh id. A user declared without any secret takes the first one a
+        login presents, as an unknown user does.
         """
         user = self.find_user(username)
         if tenant_id is not None:
             self.add_tenant(tenant_id)
         if user is None:
             tenant = tenant_id if tenant_id is not None else self.add_tenant(_new_tenant_id()).id
-            user = User(_new_hex(), username, tenant_ids=[tenant])
+            user = User(user_id or _new_hex(), username, tenant_ids=[tenant])
             self.users[user.id] = user
             self._by_username[username] = user.id
         elif tenant_id is not None and tenant_id not in user.tenant_ids:

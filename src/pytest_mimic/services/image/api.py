@@ -39,7 +39,7 @@ from pytest_mimic.services.base import (
     peek_json_body,
     route,
 )
-from pytest_mimic.services.image import data, documents, model
+from pytest_mimic.services.image import data, documents, model, seed
 from pytest_mimic.services.image.settings import SETTINGS
 from pytest_mimic.services.pagination import parse_limit
 
@@ -473,6 +473,19 @@ class ImageService(RoutedService):
 
     def state(self) -> Mapping[str, Any]:
         return {"tenant_images_by_region": self.catalog.summary()}
+
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.ImageSeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.ImageSeed) -> None:
+        config = self.context.config
+        seed.load(self.catalog, checked, config.credentials.tenant_id, config.default_region)
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.catalog)
 
     def panel(self, limit: int = ROW_LIMIT) -> Panel:
         """The tenants' own images (snapshots and uploads) with their status now; the

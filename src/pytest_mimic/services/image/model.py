@@ -357,6 +357,38 @@ class ImageCatalog:
             own[new_id] = image
             return image
 
+    def restore(
+        self,
+        tenant: str,
+        region: str,
+        *,
+        image_id: str,
+        name: str,
+        status: str,
+        visibility: str,
+        properties: Mapping[str, str],
+        min_ram: int,
+        min_disk: int,
+        tags: Iterable[str],
+    ) -> Image:
+        """An image as a state document describes it: ``queued``, or ``active`` at once
+        (seeded images hold no data to hand out)."""
+        with self._lock:
+            image = self.create(
+                tenant,
+                region,
+                image_id=image_id,
+                name=name,
+                visibility=visibility,
+                min_ram=min_ram,
+                min_disk=min_disk,
+                tags=tags,
+                properties=properties,
+            )
+            if status == "active":
+                image.timeline.set(image.created, "active")
+            return image
+
     def snapshot(
         self,
         tenant: str,

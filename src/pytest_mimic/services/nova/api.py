@@ -37,7 +37,7 @@ from pytest_mimic.services.base import (
     peek_json_body,
     route,
 )
-from pytest_mimic.services.nova import documents, model, presets
+from pytest_mimic.services.nova import documents, model, presets, seed
 from pytest_mimic.services.nova.block_devices import block_devices
 from pytest_mimic.services.nova.images import image_source
 from pytest_mimic.services.nova.name_filter import NameFilter
@@ -382,6 +382,19 @@ class NovaService(RoutedService):
                 }
             )
         return {"servers": Rows(rows, total)}
+
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.NovaSeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.NovaSeed) -> None:
+        tenant, region = self._tenant_region(None, None)
+        seed.load(self.compute, checked, tenant, region)
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.compute)
 
     # -- for test authors: ``mimic_cloud.service("nova")`` --------------------------------
 

@@ -643,8 +643,9 @@ class Compute:
         now: float,
         build: float,
         behaviour: CreationBehaviour,
+        server_id: str | None = None,
     ) -> Server:
-        server_id = str(uuid.uuid4())
+        server_id = server_id or str(uuid.uuid4())
         timeline = Timeline.starting(now, "BUILD")
         active_from = now + max(build, 0.0)
         if behaviour.error:
@@ -680,6 +681,48 @@ class Compute:
             volumes=tuple(_volume_ids(spec.block_devices)),
             launched_at=None if behaviour.error else active_from,
         )
+
+    # -- state documents ---------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        """Every tenant's state in every region, by tenant then region (for an export)."""
+        with self._lock:
+            return [self._accounts[key] for key in sorted(self._accounts)]
+
+    def restore_server(
+        self,
+        tenant_id: str,
+        region: str,
+        spec: ServerSpec,
+        *,
+        server_id: str,
+        status: str,
+        fault: str | None = None,
+    ) -> Server:
+        """A server as a state document describes it: ``status`` (ACTIVE, ERROR, RESCUE)
+        from now on, or BUILD for the configured build time. Its usage counts, but no quota
+        or keypair is checked: the document is the state. ``NotFound`` for an image or flavor
+        Nova would not know; ``Conflict`` for an id in use.
+        """
+        image = self.image(tenant_id, region, spec.image_ref)
+        flavor = self.flavor(region, spec.flavor_ref)
+        with self._lock:
+            for account in self._accounts.values():
+                if server_id in account.servers or account.deleted.get(server_id) is not None:
+                    raise Conflict(f"Server {server_id} already exists.")
+            account = self.account(tenant_id, region)
+            now = self._now()
+            build = self._config().value(BUILD_SECONDS) if status == "BUILD" else 0.0
+            behaviour = CreationBehaviour(build_seconds=build, error=status == "ERROR")
+            server = self._new_server(
+                account, spec, spec.name, image, flavor, now, build, behaviour, server_id
+            )
+            if status == "RESCUE":
+                server.timeline.set(now, "RESCUE")
+            server.fault = fault
+            server.order = account.servers.add(server.id, server)
+            account.charge(flavor)
+            return server
 
     def find_server(self, tenant_id: str, region: str, server_id: str) -> Server | None:
         """The live (not DELETED) server, or ``None``; never raises."""
@@ -1062,7 +1105,7 @@ class Compute:
         private_key = None
         if public_key is None:
             public_key, private_key = _generate_keypair(name)
-        fingerprint = _fingerprint(public_key)
+        fingerprint = check_public_key(public_key)
         with self._lock:
             account = self.account(tenant_id, region)
             if name in account.keypairs:
@@ -1153,7 +1196,8 @@ def _check_metadata_count(count: int, account: Account) -> None:
         raise Forbidden(f"Maximum number of metadata items exceeds {allowed}")
 
 
-def _fingerprint(public_key: str) -> str:
+def check_public_key(public_key: str) -> str:
+    """The fingerprint of an OpenSSH public key, or Nova's ``InvalidInput`` for a bad one."""
     parts = public_key.split()
     try:
         blob = base64.b64decode(parts[1], validate=True)

@@ -34,7 +34,7 @@ from pytest_mimic.services.base import (
     base_url,
     behaviors,
 )
-from pytest_mimic.services.sqs import protocol_json, protocol_query
+from pytest_mimic.services.sqs import protocol_json, protocol_query, seed
 from pytest_mimic.services.sqs import settings as sqs_settings
 from pytest_mimic.services.sqs.checks import message_size
 from pytest_mimic.services.sqs.errors import SqsError, kind_of
@@ -368,13 +368,41 @@ class SQSService(Service):
         return {"sqs": self.prefix}
 
     def environment(self, base_url: str) -> Mapping[str, str]:
-        """What boto3 and the AWS CLI read: this endpoint, test keys and a region."""
+        """What boto3 and the AWS CLI read: this endpoint, test keys and a region.
+
+        The region matters: boto3 refuses to build a client without one (``NoRegionError``),
+        and a client built at import time, before any fixture ran, sees none of these.
+        """
         return {
             "AWS_ENDPOINT_URL_SQS": base_url + self.prefix,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": DEFAULT_REGION,
         }
+
+    def shell_setup(self, base_url: str) -> Sequence[str]:
+        """The AWS CLI v1 (the ``awscli`` package) ignores ``AWS_ENDPOINT_URL_SQS`` and
+        ``AWS_ENDPOINT_URL``: for every standard region its ``overridesslcommonname``
+        customization sends SQS to ``queue.amazonaws.com`` unless ``--endpoint-url`` is given.
+        A shell function gives it the flag; unlike an alias it works in scripts too.
+        """
+        return (
+            "# the AWS CLI v1 ignores AWS_ENDPOINT_URL_SQS; this passes it --endpoint-url:",
+            f'aws() {{ command aws --endpoint-url {base_url}{self.prefix} "$@"; }}',
+        )
+
+    seed_fields: ClassVar[Mapping[str, str]] = seed.SEED_FIELDS
+
+    @classmethod
+    def check_seed(cls, section: Mapping[str, Any]) -> seed.SqsSeed:
+        return seed.check(section)
+
+    def load_seed(self, checked: seed.SqsSeed) -> None:
+        seed.load(self.sqs, checked, self.account, DEFAULT_REGION)
+        self.context.notify_change()
+
+    def export(self) -> Mapping[str, Any]:
+        return seed.export(self.sqs, self.account)
 
     def reset(self) -> None:
         old, self.sqs = self.sqs, self._fresh()

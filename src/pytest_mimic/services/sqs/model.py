@@ -398,7 +398,9 @@ class Sqs:
                 "AWSTraceHeader": AttributeValue("String", trace_header),
             }
         serial = next_serial()
-        details = Details(spec.attributes, system_attributes, group, dedup, sequence)
+        details = Details(
+            spec.attributes, system_attributes, group, dedup, sequence, given_id=spec.message_id
+        )
         message = Message(serial, body, now, details)
         queue.accept(message, now, delay, now)
         if queue.fifo and group is not None and dedup is not None:

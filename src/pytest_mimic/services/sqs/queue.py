@@ -141,6 +141,7 @@ class Details:
         "attributes",
         "dedup_id",
         "first_received_at",
+        "given_id",
         "group_id",
         "origin",
         "sequence",
@@ -157,6 +158,7 @@ class Details:
         sequence: int | None = None,
         source_arn: str | None = None,
         origin: int | None = None,
+        given_id: str | None = None,
     ) -> None:
         self.attributes = attributes or None
         self.system_attributes = system_attributes or None
@@ -166,6 +168,8 @@ class Details:
         self.source_arn = source_arn
         #: The serial the message id comes from, when the message was moved here.
         self.origin = origin
+        #: A message id chosen by a state document (seeded messages keep theirs).
+        self.given_id = given_id
         self.first_received_at: float | None = None
 
     def __bool__(self) -> bool:
@@ -209,6 +213,8 @@ class Message:
     @property
     def message_id(self) -> str:
         details = self.details
+        if details is not None and details.given_id is not None:
+            return details.given_id
         origin = details.origin if details is not None else None
         return message_id(self.serial if origin is None else origin)
 
@@ -275,6 +281,8 @@ class SendSpec:
     system_attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
     group_id: str | None = None
     dedup_id: str | None = None
+    #: The id the message gets (a state document keeps its ids); a fresh one by default.
+    message_id: str | None = None
 
 
 @dataclass(frozen=True)
