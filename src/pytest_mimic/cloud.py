@@ -37,7 +37,7 @@ from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
 from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
 from pytest_mimic.services.external import ExternalServices
-from pytest_mimic.validation import check_target
+from pytest_mimic.validation import check_rule, check_target
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -490,7 +490,9 @@ class MimicCloud:
         this method's keywords (``match={"action": "reboot"}``). ``times`` limits how many
         requests are affected.
         """
-        check_target(self._services, service, operation, {**(match or {}), **attributes})
+        check_target(
+            self._services, service, operation, {**(match or {}), **attributes}, rules=True
+        )
         chosen: list[Action] = []
         if action is not None:
             chosen.append(action)
@@ -518,6 +520,7 @@ class MimicCloud:
             attributes={**(match or {}), **attributes},
             times=times,
         )
+        check_rule(self._services, rule)
         return self.faults.add(rule)
 
     # -- scenarios -------------------------------------------------------------------
@@ -534,7 +537,7 @@ class MimicCloud:
         """
         setup = self.scenario_registry().get(name).bind(parameters)
         for rule in setup.rules:
-            check_target(self._services, rule.service, rule.operation, rule.attributes)
+            check_rule(self._services, rule)
         if setup.settings:
             self.configure(**setup.settings)
         return [self.faults.add(rule) for rule in setup.rules]
