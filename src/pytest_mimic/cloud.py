@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pytest_mimic.clock import Clock
-from pytest_mimic.config import CloudConfig, Credentials
+from pytest_mimic.config import MAX_CONNECTIONS, REQUEST_HEAD_SECONDS, CloudConfig, Credentials
 from pytest_mimic.control import ControlService, Unrouted
 from pytest_mimic.dispatch import Dispatcher, ServerError
 from pytest_mimic.faults import (
@@ -95,7 +95,12 @@ class MimicCloud:
         # A clock move can make something a handler waits for due (an SQS message visible).
         self.clock.add_listener(lambda _clock: self.dispatcher.notify_change())
         self.server = MimicServer(
-            self.dispatcher, host, port, keep_alive=keep_alive, idle_timeout=idle_timeout
+            self.dispatcher,
+            host,
+            port,
+            keep_alive=keep_alive,
+            idle_timeout=idle_timeout,
+            limits=self._server_limits,
         )
         self._patcher = Patcher()
         self._in_process: InProcessTransport | None = None
@@ -135,6 +140,11 @@ class MimicCloud:
         self.dispatcher.stopping = True
         self.dispatcher.release_hangs()
         self.server.stop()
+
+    def _server_limits(self) -> tuple[float, int]:
+        """What the server reads of the settings, as they are now (any door may change them)."""
+        config = self._config
+        return config.value(REQUEST_HEAD_SECONDS), config.value(MAX_CONNECTIONS)
 
     def register(self, factory: ServiceFactory) -> Service:
         """Add a service built by ``factory(context)``; names and prefixes must be unique.
