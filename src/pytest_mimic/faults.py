@@ -180,8 +180,8 @@ def _bounded_numbers(value: Any, where: str) -> None:
     if isinstance(value, int | float):
         parse_seconds(abs(value), where, text=False, maximum=MAX_SECONDS)
     elif isinstance(value, Mapping):
-        for item in value.values():
-            _bounded_numbers(item, where)
+        for key, item in value.items():
+            _bounded_numbers(item, f"{where}: {key}")
     elif isinstance(value, list | tuple):
         for item in value:
             _bounded_numbers(item, where)

@@ -97,6 +97,10 @@ RECIPES: Mapping[str, tuple[Recipe, ...]] = {
     "nova.network": (_constant("public"), _constant("private")),
     "nova.flavor_id": (_constant("general1-1"), _constant("fuzz-missing-flavor")),
     "nova.image_id": (_base_image, _snapshot),
+    # The control plane's own path arguments (its rule ids are made by its POST route).
+    "mimic.name": (_constant("nova.flaky_api"), _constant("clb.slow_updates")),
+    "mimic.service": (_constant("nova"), _constant("clb")),
+    "mimic.operation": (_constant("create_server"), _constant("*")),
 }
 
 
