@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pytest_mimic import state
 from pytest_mimic.clock import Clock
-from pytest_mimic.config import CloudConfig, Credentials
+from pytest_mimic.config import MAX_CONNECTIONS, REQUEST_HEAD_SECONDS, CloudConfig, Credentials
 from pytest_mimic.control import ControlService, Unrouted
 from pytest_mimic.dashboard import DASHBOARD_PATH, DashboardService
 from pytest_mimic.dispatch import Dispatcher, ServerError
@@ -40,7 +40,7 @@ from pytest_mimic.server import IDLE_TIMEOUT, MimicServer
 from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, iter_entries
 from pytest_mimic.services.external import ExternalServices
 from pytest_mimic.state import Document, SeedError, StatePlan
-from pytest_mimic.validation import check_target
+from pytest_mimic.validation import check_rule, check_target
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -102,7 +102,12 @@ class MimicCloud:
         # A clock move can make something a handler waits for due (an SQS message visible).
         self.clock.add_listener(lambda _clock: self.dispatcher.notify_change())
         self.server = MimicServer(
-            self.dispatcher, host, port, keep_alive=keep_alive, idle_timeout=idle_timeout
+            self.dispatcher,
+            host,
+            port,
+            keep_alive=keep_alive,
+            idle_timeout=idle_timeout,
+            limits=self._server_limits,
         )
         self._patcher = Patcher()
         self._in_process: InProcessTransport | None = None
@@ -146,6 +151,11 @@ class MimicCloud:
         self.dispatcher.stopping = True
         self.dispatcher.release_hangs()
         self.server.stop()
+
+    def _server_limits(self) -> tuple[float, int]:
+        """What the server reads of the settings, as they are now (any door may change them)."""
+        config = self._config
+        return config.value(REQUEST_HEAD_SECONDS), config.value(MAX_CONNECTIONS)
 
     def register(self, factory: ServiceFactory) -> Service:
         """Add a service built by ``factory(context)``; names and prefixes must be unique.
@@ -584,7 +594,9 @@ class MimicCloud:
         this method's keywords (``match={"action": "reboot"}``). ``times`` limits how many
         requests are affected.
         """
-        check_target(self._services, service, operation, {**(match or {}), **attributes})
+        check_target(
+            self._services, service, operation, {**(match or {}), **attributes}, rules=True
+        )
         chosen: list[Action] = []
         if action is not None:
             chosen.append(action)
@@ -612,6 +624,7 @@ class MimicCloud:
             attributes={**(match or {}), **attributes},
             times=times,
         )
+        check_rule(self._services, rule)
         return self.faults.add(rule)
 
     # -- scenarios -------------------------------------------------------------------
@@ -628,7 +641,7 @@ class MimicCloud:
         """
         setup = self.scenario_registry().get(name).bind(parameters)
         for rule in setup.rules:
-            check_target(self._services, rule.service, rule.operation, rule.attributes)
+            check_rule(self._services, rule)
         if setup.settings:
             self.configure(**setup.settings)
         return [self.faults.add(rule) for rule in setup.rules]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_mimic.names import UnknownName, suggest
+from pytest_mimic.server import IDLE_TIMEOUT
+from pytest_mimic.server import MAX_CONNECTIONS as SERVER_MAX_CONNECTIONS
 from pytest_mimic.settings import Setting, SettingsSchema
 
 if TYPE_CHECKING:
@@ -23,7 +25,9 @@ __all__ = [
     "CHECK_TOKENS",
     "CORE_SETTINGS",
     "DEFAULT_REGION",
+    "MAX_CONNECTIONS",
     "REGIONS",
+    "REQUEST_HEAD_SECONDS",
     "CloudConfig",
     "Credentials",
     "default_schema",
@@ -50,8 +54,30 @@ DEFAULT_REGION = Setting[str]("default_region", "text", "ORD", "the region clien
 CHECK_TOKENS = Setting[bool](
     "check_tokens", "bool", True, "answer 401 to service calls without a valid token"
 )
+REQUEST_HEAD_SECONDS = Setting[float](
+    "request_head_seconds",
+    "seconds",
+    IDLE_TIMEOUT,
+    "seconds a client may take to send a whole request head (request line and headers), "
+    "at most the idle timeout; a slower one is answered 408 and closed",
+    minimum=0.001,
+)
+MAX_CONNECTIONS = Setting[int](
+    "max_connections",
+    "count",
+    SERVER_MAX_CONNECTIONS,
+    "connections the server serves at once; one more is answered 503 with Retry-After",
+    minimum=1,
+    maximum=100_000,
+)
 #: The settings of the cloud itself; every other one belongs to a service.
-CORE_SETTINGS: tuple[Setting[Any], ...] = (REGIONS, DEFAULT_REGION, CHECK_TOKENS)
+CORE_SETTINGS: tuple[Setting[Any], ...] = (
+    REGIONS,
+    DEFAULT_REGION,
+    CHECK_TOKENS,
+    REQUEST_HEAD_SECONDS,
+    MAX_CONNECTIONS,
+)
 
 #: Names ``replace`` takes besides the declared settings.
 _SPECIAL = ("credentials", "options")

@@ -27,7 +27,7 @@ from pytest_mimic.faults import (
 )
 from pytest_mimic.names import suggest
 from pytest_mimic.operation import Operation
-from pytest_mimic.parsing import parse_seconds, shown
+from pytest_mimic.parsing import MAX_REAL_SECONDS, parse_count, parse_seconds, shown
 from pytest_mimic.seeding import SeedError
 from pytest_mimic.services.base import (
     ControlRoutes,
@@ -40,7 +40,7 @@ from pytest_mimic.services.base import (
     parse_json_body,
     route,
 )
-from pytest_mimic.validation import UnknownName, check_target
+from pytest_mimic.validation import UnknownName, check_rule, check_target
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -118,6 +118,7 @@ class ControlService(RoutedService):
     name: ClassVar[str] = "mimic"
     prefix: ClassVar[str] = "/mimic"
     next_request_headers: ClassVar[bool] = False
+    takes_faults: ClassVar[bool] = False
 
     def __init__(self, context: ServiceContext, cloud: CloudControls) -> None:
         super().__init__(context)
@@ -375,13 +376,14 @@ class ControlService(RoutedService):
         for criterion in raw_criteria:
             criteria.update(expect_object(criterion, "criteria[]"))
         times = body.get("times")
-        if times is not None and (
-            isinstance(times, bool) or not isinstance(times, int) or times < 0
-        ):
-            raise ServiceError(400, "'times' must be a whole number >= 0.")
+        if times is not None:
+            try:
+                times = parse_count(times, "'times'", text=False)
+            except (TypeError, ValueError) as error:
+                raise ServiceError(400, f"{error}.") from None
         op = None if operation == "*" else operation
         try:
-            check_target(self.cloud.services, service, op, criteria)
+            check_target(self.cloud.services, service, op, criteria, rules=True)
             steps = _steps(body.get("name"), parameters, self._behaviors(service))
             rule = FaultRule(
                 action=steps if isinstance(steps, Action) else None,
@@ -392,6 +394,7 @@ class ControlService(RoutedService):
                 times=times,
                 source="control plane",
             )
+            check_rule(self.cloud.services, rule)
         except UnknownName as error:
             raise ServiceError(404, str(error)) from None
         except (TypeError, ValueError) as error:
@@ -437,9 +440,11 @@ class ControlService(RoutedService):
             raise ServiceError(400, "X-Mimic-Next-Status must be an HTTP status code.")
         op = None if operation == "*" else operation
         try:
-            check_target(self.cloud.services, service, op)
+            check_target(self.cloud.services, service, op, rules=True)
         except UnknownName as error:
             raise ServiceError(404, str(error)) from None
+        except ValueError as error:
+            raise ServiceError(400, str(error)) from None
         rule = override_rule(service, op, action)
         self.cloud.faults.override_next(rule)
         return json_response({"id": rule.id}, 201)
@@ -533,20 +538,19 @@ def _steps(
             raise ValueError("'fail' takes a 'code' between 400 and 599")
         message = parameters.get("message")
         fault = parameters.get("type")
-        return Respond(
-            code,
-            message if isinstance(message, str) else None,
-            fault if isinstance(fault, str) else None,
-        )
+        for key, value in (("message", message), ("type", fault)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"'fail' takes a text {key!r}, not {shown(value)}")
+        return Respond(code, message, fault)
     if name in {"delay", "hang"}:
         seconds = parameters.get("seconds", 60.0 if name == "hang" else 1.0)
-        if (
-            isinstance(seconds, bool)
-            or not isinstance(seconds, int | float)
-            or not (0 <= seconds <= 3600)
-        ):
-            raise ValueError(f"'{name}' takes 'seconds' between 0 and 3600")
-        return Delay(float(seconds)) if name == "delay" else Hang(float(seconds))
+        try:
+            seconds = parse_seconds(seconds, f"'{name}': seconds", maximum=MAX_REAL_SECONDS)
+        except ValueError:
+            raise ValueError(
+                f"'{name}' takes 'seconds' between 0 and {MAX_REAL_SECONDS:g}"
+            ) from None
+        return Delay(seconds) if name == "delay" else Hang(seconds)
     if name == "reset":
         return ResetConnection()
     if name == "close":
@@ -625,6 +629,7 @@ class Unrouted(RoutedService):
 
     name: ClassVar[str] = "mimic"
     prefix: ClassVar[str] = ""
+    takes_faults: ClassVar[bool] = False
 
     def __init__(self, context: ServiceContext, root_text: Callable[[str], str]) -> None:
         super().__init__(context)

@@ -363,8 +363,10 @@ class Dispatcher:
             return self._observe(service, request, operation, path, body)
         override: Respond | None = None
         if (
-            _OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ
-        ) and service.next_request_headers:
+            (_OVERRIDE_ENVIRON[0] in environ or _OVERRIDE_ENVIRON[1] in environ)
+            and service.next_request_headers
+            and service.takes_faults
+        ):
             try:
                 override = override_action(request.headers.get)
             except ValueError as error:
@@ -375,7 +377,9 @@ class Dispatcher:
             if generation != self.generation:
                 return self._stale(service, request)
             try:
-                decision = self._faults.match(operation)
+                # The control plane takes no rules: a rule for "any service" (a transport
+                # scenario with no target) must not lock a client out of reset.
+                decision = self._faults.match(operation) if service.takes_faults else None
             except Exception:
                 response = self._crash(service, request, path, body)
                 return self._finish(operation, request, path, response, started, generation)

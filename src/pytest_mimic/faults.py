@@ -4,6 +4,10 @@ Every door (``mimic_cloud.inject``, metadata presets in a create request, later 
 the HTTP control plane) produces the same ``FaultRule`` objects, evaluated in one place
 (``FaultEngine.match``) for every request. The first rule that matches, in registration
 order, decides; a rule that has used up its ``times`` no longer matches.
+
+The objects check what they are given when they are made, so no door can register what
+the server could not carry out: a status or header HTTP cannot send, a wait past
+``MAX_REAL_SECONDS``, a pattern that could backtrack without bound (``patterns``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,19 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from pytest_mimic.parsing import (
+    MAX_COUNT,
+    MAX_REAL_SECONDS,
+    MAX_SECONDS,
+    check_header_value,
+    check_headers,
+    parse_count,
+    parse_seconds,
+    parse_status,
+    shown,
+)
+from pytest_mimic.patterns import LONGEST_TEXT, check_pattern
 
 if TYPE_CHECKING:
     from pytest_mimic.operation import Operation
@@ -29,6 +46,7 @@ __all__ = [
     "FaultHandle",
     "FaultRule",
     "Hang",
+    "OneIn",
     "Pass",
     "ResetConnection",
     "Respond",
@@ -59,6 +77,16 @@ class Respond(Action):
     body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A 1xx leaves the client waiting for a final answer; 0 is no status at all.
+        parse_status(self.status, "an injected status", text=False)
+        object.__setattr__(self, "headers", check_headers(self.headers, "an injected header"))
+        if self.fault is not None:
+            # Services put the fault name in a header (SQS's x-amzn-query-error), too.
+            check_header_value(self.fault, "an injected fault type")
+        if self.message is not None and not isinstance(self.message, str):
+            raise TypeError(f"an injected message must be text, not {shown(self.message)}")
+
     def describe(self) -> str:
         return f"respond {self.status}"
 
@@ -68,6 +96,9 @@ class Delay(Action):
     """Wait ``seconds`` of real time, then handle the request normally."""
 
     seconds: float
+
+    def __post_init__(self) -> None:
+        _real_seconds(self.seconds, "a delay")
 
     def describe(self) -> str:
         return f"delay {self.seconds:g}s"
@@ -98,6 +129,9 @@ class Hang(Action):
 
     seconds: float = 60.0
 
+    def __post_init__(self) -> None:
+        _real_seconds(self.seconds, "a hang")
+
     def describe(self) -> str:
         return f"hang {self.seconds:g}s"
 
@@ -112,6 +146,13 @@ class Behave(Action):
     name: str
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"a behaviour's name must be text, not {shown(self.name)}")
+        if not isinstance(self.parameters, Mapping):
+            raise TypeError(f"behaviour {self.name!r}: parameters must be a mapping")
+        _bounded_numbers(self.parameters, f"behaviour {self.name!r}")
+
     def describe(self) -> str:
         return f"behave {self.name}"
 
@@ -122,6 +163,48 @@ class Pass(Action):
 
     def describe(self) -> str:
         return "pass"
+
+
+def _real_seconds(seconds: Any, where: str) -> float:
+    return parse_seconds(seconds, f"{where}'s seconds", text=False, maximum=MAX_REAL_SECONDS)
+
+
+def _bounded_numbers(value: Any, where: str) -> None:
+    """Refuse numbers no parameter means: NaN, infinities, past ``MAX_SECONDS`` either way.
+
+    Services check their behaviours' parameters by declaration (``Service.behavior_parameters``);
+    this is the floor for the ones that declare none.
+    """
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        parse_seconds(abs(value), where, text=False, maximum=MAX_SECONDS)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _bounded_numbers(item, f"{where}: {key}")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _bounded_numbers(item, where)
+
+
+class OneIn:
+    """The ``decide`` of a rule that takes ``action`` on the first request of every
+    ``count`` and lets the others through (``Pass``): one counter, whatever ``count`` is.
+    """
+
+    def __init__(self, action: Action, count: int) -> None:
+        self.action = action
+        self.count = parse_count(count, "one_in", text=False, minimum=1, maximum=MAX_COUNT)
+        self._seen = 0
+
+    def __call__(self, operation: Operation) -> Action:
+        # Called under the engine's lock, once per matching request.
+        turn = self._seen
+        self._seen = (turn + 1) % self.count
+        return self.action if turn == 0 else Pass()
+
+    def describe(self) -> str:
+        return f"{self.action.describe()} 1 in {self.count}"
 
 
 AttributePattern = str | re.Pattern[str] | Callable[[Any], bool] | Mapping[str, Any] | Any
@@ -145,8 +228,18 @@ def matches(pattern: AttributePattern, value: Any) -> bool:
 _RULE_NUMBERS = itertools.count(1)
 
 
-def _compile(pattern: Any) -> Any:
-    return re.compile(pattern) if isinstance(pattern, str) else pattern
+def _compile(pattern: Any, where: str, *, longest: int | None = None) -> Any:
+    """A criterion ready to match: text and compiled patterns checked (``patterns``) and
+    compiled, a mapping's patterns likewise; anything else as it is.
+
+    Attribute values have no length bound (a name from a megabyte body), so their patterns
+    must cost no more than linear time; operation names are short.
+    """
+    if isinstance(pattern, str | re.Pattern):
+        return check_pattern(pattern, where, anchored=True, longest=longest)
+    if isinstance(pattern, Mapping):
+        return {key: _compile(sub, f"{where}[{key!r}]") for key, sub in pattern.items()}
+    return pattern
 
 
 @dataclass(eq=False)
@@ -182,8 +275,11 @@ class FaultRule:
     def __post_init__(self) -> None:
         # Patterns are compiled once: the engine asks every rule about every request.
         self._compiled = (
-            _compile(self.operation),
-            {key: _compile(pattern) for key, pattern in self.attributes.items()},
+            _compile(self.operation, "the operation pattern", longest=LONGEST_TEXT),
+            {
+                key: _compile(pattern, f"the criterion {key!r}")
+                for key, pattern in self.attributes.items()
+            },
         )
         given = [self.action is not None, self.sequence is not None, self.decide is not None]
         if sum(given) != 1:
@@ -194,8 +290,8 @@ class FaultRule:
                 raise ValueError("a fault sequence needs at least one step")
             self.sequence = tuple(steps)
             self._cycle = itertools.cycle(steps)
-        if self.times is not None and self.times < 0:
-            raise ValueError(f"times must be >= 0, not {self.times!r}")
+        if self.times is not None:
+            self.times = parse_count(self.times, "times", text=False)
 
     @property
     def spent(self) -> bool:
@@ -237,7 +333,7 @@ class FaultRule:
         elif self.sequence is not None:
             what = "sequence[" + ", ".join(a.describe() for a in self.sequence) + "]"
         else:
-            what = "computed"
+            what = getattr(self.decide, "describe", lambda: "computed")()
         count = "" if self.times is None else f" x{self.times}"
         return f"{where} -> {what}{count} ({self.source})"
 
@@ -373,11 +469,7 @@ def override_action(header: Callable[[str], str | None]) -> Respond | None:
     status_text = read("status")
     if status_text is None:
         return None
-    text = status_text.strip()
-    if not text.isdigit() or len(text) != 3 or not 100 <= int(text) <= 599:
-        raise ValueError(
-            f"X-Mimic-Next-Status must be an HTTP status code from 100 to 599, not {status_text!r}"
-        )
+    status = parse_status(status_text, "X-Mimic-Next-Status")
     headers: dict[str, str] = {}
     raw_headers = read("headers")
     if raw_headers:
@@ -392,8 +484,8 @@ def override_action(header: Callable[[str], str | None]) -> Respond | None:
         headers = parsed
     body = read("body")
     if body is not None:
-        return Respond(int(text), None, None, body, headers)
-    return Respond(int(text), headers=headers)
+        return Respond(status, None, None, body, headers)
+    return Respond(status, headers=headers)
 
 
 def override_rule(service: str, operation: str | None, action: Respond) -> FaultRule:

@@ -1,23 +1,33 @@
-"""Reading seconds, booleans, counts and timestamps: one parser for core and services alike.
+"""Reading seconds, booleans, counts, timestamps, HTTP statuses and headers: one parser for
+core and services alike.
 
-Every door (ini files, ``serve --set``, HTTP bodies, presets in metadata, query strings)
-hands text or JSON here, so "finite seconds >= 0" means the same thing everywhere, a
-400-digit integer is refused rather than overflowing, and ``changes-since`` is read one way.
-Each parser raises ``ValueError`` (``TypeError`` for a value of the wrong kind when text is
-not allowed) with a message that names ``where``.
+Every door (ini files, ``serve --set``, HTTP bodies, presets in metadata, query strings,
+``inject`` and scenario parameters) hands text or JSON here, so "finite seconds >= 0" means
+the same thing everywhere, a 400-digit integer is refused rather than overflowing or
+building a list that size, ``changes-since`` is read one way, and a status or header an
+injected answer will carry is one HTTP can send. Each parser raises ``ValueError``
+(``TypeError`` for a value of the wrong kind when text is not allowed) with a message that
+names ``where``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
+    "MAX_COUNT",
+    "MAX_REAL_SECONDS",
     "MAX_SECONDS",
+    "check_header_name",
+    "check_header_value",
+    "check_headers",
     "parse_bool",
     "parse_count",
     "parse_seconds",
+    "parse_status",
     "parse_timestamp",
     "shown",
 ]
@@ -26,6 +36,13 @@ __all__ = [
 #: clock's year 9999 on purpose, which clamps to its last date). Longer ones are
 #: mistakes (``10**400``) that would otherwise overflow the clock or a timestamp.
 MAX_SECONDS = 1e15
+
+#: The largest whole number a count takes unless its declaration says otherwise (a billion:
+#: past any count a test means; ``10**400`` is a mistake, never a request for that many).
+MAX_COUNT = 10**9
+#: The longest real-time wait a fault may impose (a delay, a hang): an hour. Real time
+#: holds a server thread; no test waits longer for a timeout.
+MAX_REAL_SECONDS = 3600.0
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
@@ -90,7 +107,7 @@ def parse_bool(value: Any, where: str, *, text: bool = True) -> bool:
 
 
 def parse_count(
-    value: Any, where: str, *, text: bool = True, minimum: int = 0, maximum: int | None = None
+    value: Any, where: str, *, text: bool = True, minimum: int = 0, maximum: int = MAX_COUNT
 ) -> int:
     """A whole number in ``[minimum, maximum]``, or (when ``text``) its decimal text."""
     number: int | None = None
@@ -102,10 +119,66 @@ def parse_count(
     if number is None:
         error = ValueError if text or isinstance(value, int | str) else TypeError
         raise error(f"{where} must be a whole number, not {shown(value)}")
-    if number < minimum or (maximum is not None and number > maximum):
-        top = f" and <= {maximum}" if maximum is not None else ""
-        raise ValueError(f"{where} must be a whole number >= {minimum}{top}, not {shown(value)}")
+    if not minimum <= number <= maximum:
+        raise ValueError(
+            f"{where} must be a whole number >= {minimum} and <= {maximum}, not {shown(value)}"
+        )
     return number
+
+
+def parse_status(
+    value: Any, where: str, *, text: bool = True, minimum: int = 200, maximum: int = 599
+) -> int:
+    """An HTTP status code an answer can carry: ``minimum`` to ``maximum`` (never 1xx, which
+    is not a final answer and leaves the client waiting)."""
+    try:
+        return parse_count(value, where, text=text, minimum=minimum, maximum=maximum)
+    except (TypeError, ValueError):
+        error = TypeError if not text and not isinstance(value, int | str) else ValueError
+        raise error(
+            f"{where} must be an HTTP status code from {minimum} to {maximum}, not {shown(value)}"
+        ) from None
+
+
+#: The characters of an HTTP header name (RFC 9110's ``token``).
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def check_header_name(name: Any, where: str) -> str:
+    """``name`` if it is a header name HTTP can carry (a non-empty token), else ``ValueError``."""
+    if not isinstance(name, str):
+        raise TypeError(f"{where}: a header name must be text, not {shown(name)}")
+    if not name or not _TOKEN.issuperset(name):
+        raise ValueError(
+            f"{where}: {shown(name)} is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+        )
+    return name
+
+
+def check_header_value(value: Any, where: str) -> str:
+    """``value`` if HTTP can carry it in a header: Latin-1 text without CR, LF or other
+    control characters (a tab is allowed), else ``ValueError``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{where} must be text, not {shown(value)}")
+    for character in value:
+        code = ord(character)
+        if code > 0xFF or (code < 0x20 and character != "\t") or code == 0x7F:
+            raise ValueError(
+                f"{where}: {shown(value)} cannot be sent in an HTTP header "
+                "(Latin-1 text without CR, LF or other control characters)"
+            )
+    return value
+
+
+def check_headers(headers: Any, where: str) -> dict[str, str]:
+    """A mapping of header names to values, each as ``check_header_name`` and
+    ``check_header_value`` want them."""
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"{where} must be a mapping of header names to text, not {shown(headers)}")
+    return {
+        check_header_name(name, where): check_header_value(value, f"{where} {name}")
+        for name, value in headers.items()
+    }
 
 
 def parse_timestamp(value: str, where: str) -> float:

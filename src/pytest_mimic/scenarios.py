@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_mimic.faults import Delay, FaultRule, Hang, ResetConnection
 from pytest_mimic.names import UnknownName, suggest
-from pytest_mimic.parsing import parse_seconds
+from pytest_mimic.parsing import (
+    MAX_COUNT,
+    MAX_REAL_SECONDS,
+    MAX_SECONDS,
+    parse_count,
+    parse_seconds,
+    shown,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -36,30 +43,37 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter a scenario takes: its type (``float``, ``int``, ``str`` or ``bool``),
-    default, and what it means.
+    """One parameter a scenario or a behaviour takes: its type (``float``, ``int``, ``str``,
+    ``bool`` or ``dict``), default, what it means, and for numbers their bounds.
+
+    Numbers are read by ``pytest_mimic.parsing``: finite, from ``minimum`` to ``maximum``
+    (by default ``MAX_SECONDS`` for a ``float``, ``MAX_COUNT`` for an ``int``), so no value
+    can make a scenario's cost grow with it or overflow the clock.
     """
 
     name: str
     kind: type
     default: Any
     help: str = ""
+    minimum: float = 0
+    maximum: float | None = None
 
-    def coerce(self, value: Any, scenario: str) -> Any:
-        """``value`` checked against ``kind``; a clear ``TypeError`` otherwise."""
+    def coerce(self, value: Any, owner: str) -> Any:
+        """``value`` checked against ``kind`` and bounds; a clear ``TypeError`` or
+        ``ValueError`` otherwise, naming ``owner`` (``"scenario 'nova.slow_build'"``)."""
         if value is None and self.default is None:
             return None
+        where = f"{owner}: {self.name}"
         if self.kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-            return parse_seconds(value, f"scenario {scenario!r}: {self.name}", text=False)
+            top = MAX_SECONDS if self.maximum is None else self.maximum
+            return parse_seconds(value, where, text=False, minimum=self.minimum, maximum=top)
         if self.kind is int and isinstance(value, int) and not isinstance(value, bool):
-            if value < 0:
-                raise ValueError(f"scenario {scenario!r}: {self.name} must be >= 0, not {value}")
-            return value
+            most = MAX_COUNT if self.maximum is None else int(self.maximum)
+            return parse_count(value, where, text=False, minimum=int(self.minimum), maximum=most)
         if isinstance(value, self.kind) and not (self.kind is not bool and isinstance(value, bool)):
             return value
         raise TypeError(
-            f"scenario {scenario!r}: {self.name} must be {self.kind.__name__}, "
-            f"not {type(value).__name__} {value!r}"
+            f"{where} must be {self.kind.__name__}, not {type(value).__name__} {shown(value)}"
         )
 
 
@@ -95,7 +109,9 @@ class Scenario:
                     f"its parameters: {valid}"
                 )
         values = {
-            name: parameter.coerce(arguments.get(name, parameter.default), self.name)
+            name: parameter.coerce(
+                arguments.get(name, parameter.default), f"scenario {self.name!r}"
+            )
             for name, parameter in known.items()
         }
         setup = self.build(**values)
@@ -192,12 +208,16 @@ def user_scenarios() -> list[Scenario]:
 
 
 def _target(service: str | None, operation: str | None) -> dict[str, Any]:
-    return {"service": service or None, "operation": operation or None}
+    """``*`` means any, as in the behaviours API."""
+    return {
+        "service": None if service in (None, "", "*") else service,
+        "operation": None if operation in (None, "", "*") else operation,
+    }
 
 
 _WHERE = (
-    Parameter("service", str, None, "service name (default: any)"),
-    Parameter("operation", str, None, "operation name or pattern (default: any)"),
+    Parameter("service", str, None, "service name (default or *: any)"),
+    Parameter("operation", str, None, "operation name or pattern (default or *: any)"),
 )
 
 
@@ -225,13 +245,23 @@ TRANSPORT_SCENARIOS = (
         "transport.hang",
         "the request is held without an answer until the client's timeout fires",
         _hang,
-        (*_WHERE, Parameter("seconds", float, 60.0, "how long to hold it (real time)")),
+        (
+            *_WHERE,
+            Parameter(
+                "seconds", float, 60.0, "how long to hold it (real time)", 0, MAX_REAL_SECONDS
+            ),
+        ),
     ),
     Scenario(
         "transport.latency",
         "every matching answer is late by a fixed delay, as across a slow link",
         _latency,
-        (*_WHERE, Parameter("ms", float, 200.0, "delay in milliseconds (real time)")),
+        (
+            *_WHERE,
+            Parameter(
+                "ms", float, 200.0, "delay in milliseconds (real time)", 0, MAX_REAL_SECONDS * 1000
+            ),
+        ),
     ),
 )
 

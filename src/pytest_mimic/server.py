@@ -12,12 +12,23 @@ Werkzeug's ``make_server`` calls ``sys.exit`` when the port is taken and polls f
 every 0.5 s; we bind the socket ourselves (a taken port is a plain ``OSError``) and poll
 every 10 ms. A stop also shuts every open connection, so idle keep-alive connections do not
 outlive the server.
+
+Two limits keep a long-running server (``serve``) from being held by its clients, each read
+from the cloud's settings when it applies, so any door can change them:
+
+- a deadline for a whole request head (``request_head_seconds``, at most the idle timeout):
+  the socket timeout restarts with every byte, so a client trickling one header byte every
+  few seconds would hold its thread forever; the serving loop answers it 408 and closes;
+- a cap on open connections (``max_connections``): one more is answered 503 with
+  ``Retry-After`` at once, by the serving loop, with no thread, and closed once the client
+  has read it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import socket
 import struct
 import threading
@@ -29,11 +40,11 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
-from pytest_mimic.clock import real_time
+from pytest_mimic.clock import real_monotonic, real_time
 from pytest_mimic.transport import DropConnection
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
 
@@ -47,6 +58,23 @@ IDLE_TIMEOUT = 60.0
 #: An unread request body up to this size is read and discarded to keep the connection;
 #: a larger one costs the connection instead.
 DRAIN_LIMIT = 256 * 1024
+#: Open connections the server serves at once unless the cloud's settings say otherwise.
+MAX_CONNECTIONS = 512
+#: Seconds a refused connection is kept for its client to read the 503 before it closes.
+_REFUSED_LINGER = 2.0
+#: Refused connections kept lingering at most; past this the oldest closes at once.
+_MAX_LINGERING = 1024
+_REFUSAL_BODY = (
+    b"503 Service Unavailable: the fake cloud has as many open connections as it serves "
+    b"(the max_connections setting); retry shortly.\n"
+)
+_REFUSAL = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+    + str(len(_REFUSAL_BODY)).encode()
+    + b"\r\n\r\n"
+    + _REFUSAL_BODY
+)
 #: Bodies up to this size go out in the same write as the headers (one TCP segment).
 _COALESCE_LIMIT = 64 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304})
@@ -110,6 +138,9 @@ class _RequestHandler(WSGIRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
+    #: Set by the serving loop when this request's head took past its deadline.
+    head_expired = False
+
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(self.server.idle_timeout)
@@ -121,6 +152,18 @@ class _RequestHandler(WSGIRequestHandler):
 
     def handle_one_request(self) -> None:
         try:
+            # The next request's first byte (up to the idle timeout): its head's deadline
+            # starts there, so an idle kept-alive connection waits as long as it did.
+            reader: Any = self.rfile  # a BufferedReader: it can peek
+            if not reader.peek(1):
+                self.close_connection = True
+                return
+        except (OSError, ValueError):
+            self.close_connection = True
+            return
+        self.head_expired = False
+        self.server.head_started(self)
+        try:
             super().handle_one_request()
         except DropConnection as drop:
             self.close_connection = True
@@ -130,6 +173,10 @@ class _RequestHandler(WSGIRequestHandler):
                     socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
                 )
                 self.server.mark_reset(self.connection)
+        finally:
+            self.server.head_done(self)
+        if self.head_expired:
+            self.close_connection = True
 
     def make_environ(self) -> WSGIEnvironment:
         coding = self.headers.get("Transfer-Encoding")
@@ -149,6 +196,11 @@ class _RequestHandler(WSGIRequestHandler):
 
     def run_wsgi(self) -> None:
         """One request: run the app, send one correctly framed response, keep or close."""
+        self.server.head_done(self)
+        if self.head_expired:
+            # The head ended because its deadline shut the reading side: it may be cut short.
+            self.send_error(408)
+            return
         if not self.server.keep_alive or not self.server.serving:
             self.close_connection = True
         try:
@@ -252,8 +304,15 @@ class _RequestHandler(WSGIRequestHandler):
             self.close_connection = True
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Malformed request lines and headers get a plain-text answer and a closed socket."""
+        """Malformed request lines and headers get a plain-text answer and a closed socket;
+        a head past its deadline gets 408, whatever its cut-short text looked like."""
         self.close_connection = True
+        if self.head_expired:
+            code = 408
+            message = (
+                f"the request head took longer than {self.server.head_seconds():g} s "
+                "(the request_head_seconds setting)"
+            )
         try:
             phrase = HTTPStatus(code).phrase
         except ValueError:
@@ -289,15 +348,117 @@ def _http_date() -> str:
     return cached[1]
 
 
+def _default_limits() -> tuple[float, int]:
+    return IDLE_TIMEOUT, MAX_CONNECTIONS
+
+
 class _Server(ThreadedWSGIServer):
-    def __init__(self, *args: Any, keep_alive: bool, idle_timeout: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        keep_alive: bool,
+        idle_timeout: float,
+        limits: Callable[[], tuple[float, int]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.keep_alive = keep_alive
         self.idle_timeout = idle_timeout
+        self.limits = limits
         self.serving = True
         self._reset_sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        #: Connections given a thread and not yet shut (the cap counts these).
+        self._connections = 0
+        #: Handlers reading a request head, with their deadlines (real monotonic time).
+        self._heads: dict[_RequestHandler, float] = {}
+        self._next_deadline = math.inf
+        #: Refused connections waiting for their client to read the 503, with a close-by time.
+        self._lingering: list[tuple[float, socket.socket]] = []
+
+    # -- the connection cap ------------------------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread of its own, unless ``max_connections`` are open:
+        then answer 503 now, from this (the serving) thread."""
+        with self._open_lock:
+            full = self._connections >= self.limits()[1]
+            if not full:
+                self._connections += 1
+        if full:
+            self._refuse(request)
+            return
+        super().process_request(request, client_address)
+
+    def _refuse(self, sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.setblocking(False)
+            sock.send(_REFUSAL)  # a fresh socket's send buffer takes it whole
+            sock.shutdown(socket.SHUT_WR)
+        # Closing now, with the request unread, would send an RST that can destroy the
+        # answer before the client reads it: the serving loop closes it later.
+        self._lingering.append((real_monotonic() + _REFUSED_LINGER, sock))
+        if len(self._lingering) > _MAX_LINGERING:
+            self._close_refused(self._lingering.pop(0)[1])
+
+    def _linger(self, now: float) -> None:
+        """Read what refused clients sent; close those that closed or had their time."""
+        kept: list[tuple[float, socket.socket]] = []
+        for close_by, sock in self._lingering:
+            try:
+                while sock.recv(65536):
+                    pass
+            except (BlockingIOError, InterruptedError):
+                if close_by > now:
+                    kept.append((close_by, sock))
+                    continue
+            except OSError:
+                pass
+            self._close_refused(sock)
+        self._lingering = kept
+
+    def _close_refused(self, sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.close()
+
+    # -- the request-head deadline ---------------------------------------------------------
+
+    def head_seconds(self) -> float:
+        """The deadline of a whole request head: the setting, at most the idle timeout."""
+        return min(self.limits()[0], self.idle_timeout)
+
+    def head_started(self, handler: _RequestHandler) -> None:
+        deadline = real_monotonic() + self.head_seconds()
+        with self._open_lock:
+            self._heads[handler] = deadline
+            self._next_deadline = min(self._next_deadline, deadline)
+
+    def head_done(self, handler: _RequestHandler) -> None:
+        if handler in self._heads:
+            with self._open_lock:
+                self._heads.pop(handler, None)
+
+    def _expire_heads(self, now: float) -> None:
+        with self._open_lock:
+            expired = [handler for handler, deadline in self._heads.items() if deadline <= now]
+            for handler in expired:
+                del self._heads[handler]
+            self._next_deadline = min(self._heads.values(), default=math.inf)
+        for handler in expired:
+            handler.head_expired = True
+            # The handler's blocked read returns at once (end of input); it answers 408.
+            with contextlib.suppress(OSError):
+                handler.connection.shutdown(socket.SHUT_RD)
+
+    def service_actions(self) -> None:
+        """Run by ``serve_forever`` between requests and at least every ``POLL_INTERVAL``."""
+        super().service_actions()
+        now = real_monotonic()
+        if now >= self._next_deadline:
+            self._expire_heads(now)
+        if self._lingering:
+            self._linger(now)
 
     def track(self, sock: socket.socket) -> None:
         with self._open_lock:
@@ -315,11 +476,16 @@ class _Server(ThreadedWSGIServer):
         for sock in connections:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+        lingering, self._lingering = self._lingering, []
+        for _close_by, sock in lingering:
+            self._close_refused(sock)
 
     def mark_reset(self, sock: socket.socket) -> None:
         self._reset_sockets.add(sock)
 
     def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._connections -= 1
         if request in self._reset_sockets:
             # shutdown(SHUT_WR) would send a FIN first; close() alone sends the RST.
             self._reset_sockets.discard(request)
@@ -332,7 +498,9 @@ class MimicServer:
     """Serves one WSGI app on a background thread; start and stop as often as needed.
 
     ``keep_alive=False`` closes the connection after every response (the benchmark's
-    baseline, and a way to rule keep-alive out when debugging a client).
+    baseline, and a way to rule keep-alive out when debugging a client). ``limits()``
+    gives ``(request_head_seconds, max_connections)`` whenever the server applies them
+    (``MimicCloud`` reads its settings); by default the idle timeout and ``MAX_CONNECTIONS``.
     """
 
     def __init__(
@@ -343,6 +511,7 @@ class MimicServer:
         *,
         keep_alive: bool = True,
         idle_timeout: float = IDLE_TIMEOUT,
+        limits: Callable[[], tuple[float, int]] = _default_limits,
     ) -> None:
         if idle_timeout <= 0:
             raise ValueError(
@@ -353,6 +522,7 @@ class MimicServer:
         self.port = port
         self.keep_alive = keep_alive
         self.idle_timeout = idle_timeout
+        self.limits = limits
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -386,6 +556,7 @@ class MimicServer:
                 fd=listener.fileno(),
                 keep_alive=self.keep_alive,
                 idle_timeout=self.idle_timeout,
+                limits=self.limits,
             )
         finally:
             listener.close()  # Werkzeug duplicated the descriptor

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from pytest_mimic.names import UnknownName, suggest
-from pytest_mimic.parsing import MAX_SECONDS, parse_bool, parse_count, parse_seconds, shown
+from pytest_mimic.parsing import (
+    MAX_COUNT,
+    MAX_SECONDS,
+    parse_bool,
+    parse_count,
+    parse_seconds,
+    shown,
+)
 
 __all__ = ["Kind", "Setting", "SettingsSchema"]
 
@@ -67,7 +74,7 @@ class Setting(Generic[T]):
         elif self.kind == "bool":
             result = parse_bool(value, where, text=text)
         elif self.kind == "count":
-            most = int(self.maximum) if self.maximum is not None else None
+            most = int(self.maximum) if self.maximum is not None else MAX_COUNT
             result = parse_count(value, where, text=text, minimum=int(self.minimum), maximum=most)
         elif self.kind == "text":
             result = self._text(value, where)

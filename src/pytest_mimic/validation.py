@@ -1,5 +1,7 @@
-"""Refusing names that match nothing: a misspelt service, operation or attribute in a fault
-rule or a journal query would otherwise be accepted and silently never match.
+"""Refusing names that match nothing, and rules that could not be carried out: a misspelt
+service, operation or attribute in a fault rule or a journal query would otherwise be
+accepted and silently never match; a rule on the control plane would lock it out; a
+behaviour's parameter out of its declared bounds would fail every request it meets.
 
 The messages list what is valid and suggest the closest name, so a typo costs one run.
 """
@@ -7,16 +9,60 @@ The messages list what is valid and suggest the closest name, so a typo costs on
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pytest_mimic.faults import Behave
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from pytest_mimic.faults import Action, FaultRule
+    from pytest_mimic.scenarios import Parameter
     from pytest_mimic.services.base import Service
 
 from pytest_mimic.names import UnknownName, listing, suggest
 
-__all__ = ["UnknownName", "check_target", "suggest"]
+__all__ = ["UnknownName", "check_rule", "check_target", "suggest"]
+
+
+def check_rule(services: Sequence[Service], rule: FaultRule) -> None:
+    """Raise unless ``rule`` can be registered: its target exists and takes fault rules
+    (``check_target``), and every ``Behave`` it carries has parameters its service declares,
+    in their bounds (``TypeError`` or ``ValueError`` naming the valid ones).
+    """
+    check_target(services, rule.service, rule.operation, rule.attributes, rules=True)
+    steps: list[Action] = [rule.action] if rule.action is not None else list(rule.sequence or ())
+    for step in steps:
+        if isinstance(step, Behave):
+            _check_behave(services, rule.service, step)
+
+
+def _check_behave(services: Sequence[Service], service: str | None, behave: Behave) -> None:
+    declaring = [
+        s
+        for s in services
+        if service in (None, s.name)
+        and behave.name in s.behaviors
+        and behave.name in s.behavior_parameters
+    ]
+    if not declaring:
+        return  # undeclared: only the floor ``Behave`` itself applies
+    declared: dict[str, Parameter] = {}
+    for candidate in declaring:
+        for parameter in candidate.behavior_parameters[behave.name]:
+            declared.setdefault(parameter.name, parameter)
+    owner = f"behaviour {behave.name!r}"
+    for name, value in behave.parameters.items():
+        if name not in declared:
+            raise TypeError(
+                f"{owner} has no parameter {name!r}{suggest(name, declared)}; "
+                f"its parameters: {listing(declared)}"
+            )
+        declared[name].coerce(value, owner)
+
+
+def _taking_faults(services: Sequence[Service]) -> list[str]:
+    return [s.name for s in services if s.takes_faults]
 
 
 def check_target(
@@ -24,26 +70,35 @@ def check_target(
     service: str | None,
     operation: str | None,
     attributes: Iterable[str] = (),
+    *,
+    rules: bool = False,
 ) -> None:
     """Raise ``UnknownName`` unless ``service``, ``operation`` and every attribute name exist.
 
     ``operation`` may be a regular expression; it must then match at least one operation.
     Services that do not declare their operations (``operation_names()`` is ``None``) accept
-    any operation and attribute.
+    any operation and attribute. With ``rules`` (the target of a fault rule), a service that
+    takes no fault rules (the control plane) is a ``ValueError`` naming those that do.
     """
-    chosen: Sequence[Service] = services
+    chosen: Sequence[Service] = [s for s in services if s.takes_faults] if rules else services
     if service is not None:
         chosen = [s for s in services if s.name == service]
         if not chosen:
-            names = [s.name for s in services]
+            names = [s.name for s in services if s.takes_faults or not rules]
             raise UnknownName(
                 f"no service named {service!r}{suggest(service, names)}; "
                 f"known services: {listing(names)}"
             )
+        if rules and not chosen[0].takes_faults:
+            raise ValueError(
+                f"the service {service!r} takes no fault rules or scenarios: its routes (a "
+                "reset above all) always answer; services that do: "
+                f"{listing(_taking_faults(services))}"
+            )
     declared = [s.operation_names() for s in chosen]
     if any(names is None for names in declared):
         return
-    operations = set().union(*[names for names in declared if names is not None])
+    operations: set[Any] = set().union(*[names for names in declared if names is not None])
     if operation is not None and operation not in operations:
         try:
             pattern = re.compile(operation)

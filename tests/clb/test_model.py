@@ -131,3 +131,15 @@ def test_validation_messages_are_one_per_line():
     error = errors.ValidationFailed("first", "second\nline")
     assert error.messages == ["first", "second line"]
     assert error.message.splitlines() == error.messages
+
+
+def test_deleted_load_balancers_are_kept_up_to_a_count_within_their_retention(balancers, now):
+    """Issue 17: 10,000 deletes kept 10,000 load balancers for 90 minutes; now the newest
+    ``MAX_DELETED_KEPT`` per tenant and region, as Nova keeps its deleted servers."""
+    refs = [make(balancers, name=f"lb-{n}")[1] for n in range(model.MAX_DELETED_KEPT + 5)]
+    for ref in refs:
+        balancers.delete(ref)
+    now.value += 1  # well within the retention: only the count forgets them
+    assert [balancers.find(ref) for ref in refs[:5]] == [None] * 5
+    kept = [balancers.find(ref) for ref in refs[5:]]
+    assert all(lb is not None and lb.status_at(now()) == "DELETED" for lb in kept)

@@ -158,7 +158,7 @@ def test_the_behaviors_api_takes_clbs_behaviours(clb, mimic_cloud, operation, na
     lb_id = clb.create()
     registered = requests.post(
         f"{mimic_cloud.base_url}/mimic/v1.1/behaviors/clb/{operation}",
-        json={"name": name, "parameters": {"duration": 30}, "times": 1},
+        json={"name": name, "parameters": {} if name == "error" else {"duration": 30}, "times": 1},
         timeout=10,
     )
     assert registered.status_code == 201, registered.text

@@ -57,3 +57,10 @@ def test_create_fails_once(clb, mimic_cloud):
 def test_flaky_api(clb):
     statuses = [clb.get("/loadbalancers").status_code for _ in range(4)]
     assert statuses == [503, 200, 503, 200]
+
+
+@pytest.mark.mimic_scenario("clb.flaky_api", one_in=10**9)
+def test_a_flaky_api_of_one_in_a_billion_costs_one_counter(clb):
+    """Issue 17: a list of ``one_in`` steps wedged the server; now a counter."""
+    statuses = [clb.get("/loadbalancers").status_code for _ in range(3)]
+    assert statuses == [503, 200, 200]

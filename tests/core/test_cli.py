@@ -240,3 +240,38 @@ def test_an_unknown_serve_flag_prints_serves_usage_and_the_closest_flag():
         "pytest-mimic serve: error: unrecognized arguments: --conifg mimic.toml "
         "(did you mean '--config'?)" in result.stderr
     )
+
+
+def test_serve_takes_the_connection_cap_from_set_and_answers_past_it_with_503():
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_mimic",
+            "serve",
+            "--port",
+            "0",
+            "--set",
+            "max_connections=1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        base = proc.stdout.readline().split()[-1]
+        with requests.Session() as held:  # keeps its one connection open
+            assert (
+                held.get(base + "/mimic/v1.1/settings", timeout=5).json()["settings"][
+                    "max_connections"
+                ]
+                == 1
+            )
+            refused = requests.get(base + "/", timeout=5)
+            assert refused.status_code == 503
+            assert refused.headers["Retry-After"] == "1"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()

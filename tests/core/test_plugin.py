@@ -290,3 +290,25 @@ def test_a_bad_load_balancer_duration_in_the_ini_stops_the_run(pytester):
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*mimic_clb_update_seconds: *soon* is not a number*"])
+
+
+def test_the_server_limits_come_from_the_ini_file(pytester):
+    """``request_head_seconds`` and ``max_connections`` are settings like any other: the
+    session's server applies the ini values (and a mistake stops the run, naming them)."""
+    pytester.makeini(
+        """
+        [pytest]
+        mimic_request_head_seconds = 2.5
+        mimic_max_connections = 7
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_limits(mimic_cloud):
+            assert mimic_cloud.server.limits() == (2.5, 7)
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.makeini("[pytest]\nmimic_max_connections = none\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(["*mimic_max_connections*whole number*"])

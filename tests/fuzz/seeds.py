@@ -71,10 +71,34 @@ _LOAD_BALANCER = {
 }
 
 SEEDS: dict[str, tuple[Any, ...]] = {
-    # -- the control plane
+    # -- the control plane (its path arguments: world.RECIPES). No seed sets max_connections
+    # or request_head_seconds: a valid small value would refuse the example's own next
+    # connection (the tests of the server limits prove those).
     "tick": ({"amount": 1}, {"amount": 0.25}),
     "reset": ({},),  # reads no body; one is sent all the same
-    "activate_scenario": ({}, {"status": 503, "times": 1}),
+    "next_response": ({},),  # the answer is in X-Mimic-Next-* headers; a body is ignored
+    "change_settings": (
+        {"server_build_seconds": 5, "check_tokens": "false"},
+        {"options": {"nova_quotas": {"maxTotalInstances": 2}}},
+        {"nova_quotas": '{"maxTotalRAMSize": 4096}', "clb_deleted_retention_seconds": "60"},
+        {"regions": ["ORD", "SYD"], "default_region": "SYD", "token_lifetime": 600},
+    ),
+    "activate_scenario": (
+        {"one_in": 3},
+        {"seconds": 30},
+        {},
+        {"service": "nova", "operation": "*", "ms": 1},
+        {"queue": "jobs-.*", "seconds": 2},
+        {"status": 503, "times": 1},
+    ),
+    "register_behavior": (
+        {"name": "fail", "parameters": {"code": 503, "message": "fuzz", "type": "fuzzFault"}},
+        {"name": "error", "criteria": [{"server_name": "web-.*"}], "times": 2},
+        {"name": "build", "parameters": {"duration": 30}},
+        {"name": "delay", "parameters": {"seconds": 0.01}, "times": 1},
+        {"name": "sequence", "parameters": {"behaviors": [{"name": "fail"}, {"name": "default"}]}},
+        {"name": "false-negative", "parameters": {"code": 500}},
+    ),
     "load_state": (  # PUT and POST /mimic/v1.1/state: the first must succeed every time
         {},
         {"nova": {"servers": [{"name": "fuzz-seeded", "flavor": "2", "image": "any"}]}},
@@ -348,6 +372,13 @@ HOSTILE_VALUES: tuple[Any, ...] = (
     "../..",
     "a" * 256,
     "a" * 100_000,
+    "(",
+    "(a+)+$",
+    ".*a.*b",
+    "*",
+    "a\r\nb",
+    "X A",
+    "\u0100",
     [],
     {},
     [None],

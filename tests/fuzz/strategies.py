@@ -199,6 +199,9 @@ HEADER_NAMES: tuple[str, ...] = (
     "X-Forwarded-For",
     "X-Forwarded-Host",
     "X-Forwarded-Proto",
+    "X-Mimic-Next-Status",
+    "X-Mimic-Next-Body",
+    "X-Mimic-Next-Headers",
 )
 
 HEADER_VALUES: tuple[str, ...] = (
@@ -214,6 +217,14 @@ HEADER_VALUES: tuple[str, ...] = (
     "ex ample",
     "é",
     "a" * 8000,
+    "100",
+    "200",
+    "503",
+    "99999",
+    '{"X-Fuzz": "b"}',
+    '{"X A": "b"}',
+    '{"X-Fuzz": "a\\r\\nb"}',
+    '{"X-Fuzz": "\\u0100"}',
 )
 
 CONTENT_TYPES: tuple[str, ...] = (

@@ -115,11 +115,14 @@ RECIPES: Mapping[str, tuple[Recipe, ...]] = {
     "nova.flavor_id": (_constant("general1-1"), _constant("fuzz-missing-flavor")),
     "nova.image_id": (_base_image, _snapshot),
     "image.tag": (_constant("fuzz-tag"), _constant("fuzz-missing-tag")),
-    "mimic.name": (_constant("nova.create_fails"), _constant("nova.fuzz_no_such_scenario")),
     "dashboard.name": (_constant("nova.create_fails"), _constant("nova.fuzz_no_such_scenario")),
     "dashboard.asset": (_constant("dashboard.js"), _constant("index.html")),
     "dashboard.number": (_call_number, _constant("999999")),
     "dashboard.rule_id": (_rule, _removed_rule),
+    # The control plane's own path arguments (its rule ids are made by its POST route).
+    "mimic.name": (_constant("nova.flaky_api"), _constant("clb.slow_updates")),
+    "mimic.service": (_constant("nova"), _constant("clb")),
+    "mimic.operation": (_constant("create_server"), _constant("*")),
 }
 
 

@@ -136,6 +136,17 @@ def test_one_request_in_n_is_503(mimic_cloud, nova):
     assert outcomes == [503, "ok", 503, "ok"]
 
 
+@pytest.mark.mimic_scenario("nova.flaky_api", one_in=10**9)
+def test_one_request_in_a_billion_costs_one_counter(mimic_cloud, nova):
+    """Issue 17: the scenario built a list of ``one_in`` steps under the cloud's lock, so a
+    large value wedged the server; the rule is now a counter whatever the value."""
+    with pytest.raises(nova_exceptions.ClientException) as first:
+        nova.flavors.list()
+    assert first.value.code == 503
+    assert nova.flavors.list()
+    assert nova.flavors.list()
+
+
 # -- transport ------------------------------------------------------------------------------
 
 

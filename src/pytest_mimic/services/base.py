@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pytest_mimic.clock import Clock
     from pytest_mimic.config import CloudConfig
     from pytest_mimic.faults import Behave, FaultEngine, FaultRule
-    from pytest_mimic.scenarios import Scenario
+    from pytest_mimic.scenarios import Parameter, Scenario
     from pytest_mimic.settings import Setting
 
 __all__ = [
@@ -226,7 +226,8 @@ class Service(abc.ABC):
       sets (and unsets) for a test and ``serve`` prints; ``shell_setup()``: shell lines
       ``serve`` prints for clients that no variable reaches;
     - ``behaviors``: the names of the ``Behave`` actions its handlers understand, which the
-      control plane's behaviors API accepts for it;
+      control plane's behaviors API accepts for it, and ``behavior_parameters``: the
+      parameters each takes (``Parameter``), checked at every door before a rule is registered;
     - ``control``: a ``RoutedService`` class of its own control routes, mounted under
       ``/mimic/v1.1/<name>/``;
     - ``scenarios()``, ``presets()``, ``fault_rules()``, ``catalog_entries()``, ``urls()``,
@@ -248,6 +249,12 @@ class Service(abc.ABC):
     settings: ClassVar[Sequence[Setting[Any]]] = ()
     #: ``Behave`` action names its handlers act on, with what each does.
     behaviors: ClassVar[Mapping[str, str]] = {}
+    #: The parameters each of ``behaviors`` takes (types and bounds); a behaviour not
+    #: listed here gets only the floor every behaviour gets (finite, bounded numbers).
+    behavior_parameters: ClassVar[Mapping[str, Sequence[Parameter]]] = {}
+    #: Whether fault rules and scenarios may apply to its requests: the control plane's
+    #: own routes (a reset above all) must answer whatever rules are registered.
+    takes_faults: ClassVar[bool] = True
     #: Client variables that would send clients elsewhere; unset for each test.
     conflicting_environment: ClassVar[Sequence[str]] = ()
     #: Its control routes, mounted under ``/mimic/v1.1/<name>/`` (built with the service).

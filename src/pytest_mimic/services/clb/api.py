@@ -47,6 +47,7 @@ from pytest_mimic.services.clb import (
 )
 from pytest_mimic.services.clb import settings as clb_settings
 from pytest_mimic.services.clb.control import CLBControl
+from pytest_mimic.services.clb.scenarios import BEHAVIOR_PARAMETERS
 from pytest_mimic.services.pagination import next_link, parse_limit
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Request
 
     from pytest_mimic.faults import FaultRule
-    from pytest_mimic.scenarios import Scenario
+    from pytest_mimic.scenarios import Parameter, Scenario
     from pytest_mimic.settings import Setting
 
 __all__ = ["CLBService"]
@@ -172,6 +173,7 @@ class CLBService(_SubResourceRoutes, RoutedService):
         "seconds (default 10); a bulk delete takes parameters.by_id, seconds per id",
         "error": "a change leaves the load balancer in ERROR, where only a delete is allowed",
     }
+    behavior_parameters: ClassVar[Mapping[str, Sequence[Parameter]]] = BEHAVIOR_PARAMETERS
     control: ClassVar[type[CLBControl]] = CLBControl
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"lb_name", "metadata", "node_address", "node_addresses", "metadata_by_id"}

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from pytest_mimic.config import CloudConfig
 
 __all__ = [
+    "MAX_DELETED_KEPT",
     "MAX_FEED_ENTRIES",
     "AccessItem",
     "AccessSpec",
@@ -83,6 +84,10 @@ __all__ = [
 
 _NOT_FOUND = "Load balancer not found"
 _GONE = "The loadbalancer is marked as deleted."
+
+#: Load balancers being deleted or DELETED kept per tenant and region at most, however
+#: recent: a fake that runs for days must not keep every one for its retention (as Nova).
+MAX_DELETED_KEPT = 1_000
 
 
 # -- what requests ask for (built by the HTTP layer) -----------------------------------
@@ -213,6 +218,8 @@ class Account:
         #: Keyed by the id, so a page after a marker starts by bisection.
         self.load_balancers: OrderedIndex[LoadBalancer] = OrderedIndex()
         self.virtual_ips: dict[int, VirtualIp] = {}
+        #: Ids of load balancers being deleted or DELETED, oldest delete first.
+        self.deleting: dict[int, None] = {}
 
 
 class LoadBalancers:
@@ -287,6 +294,7 @@ class LoadBalancers:
         account = self._accounts.get((lb.tenant_id, lb.region))
         if account is not None:
             account.load_balancers.remove(str(lb.id))
+            account.deleting.pop(lb.id, None)
             self._release_vips(account, lb)
 
     def _live(self, ref: Ref, now: float) -> LoadBalancer:
@@ -664,6 +672,18 @@ class LoadBalancers:
         lb.timeline.set(deleted_at, "DELETED")
         lb.gone_at = deleted_at + config.value(settings.DELETED_RETENTION)
         heapq.heappush(self._gone, (lb.gone_at, lb.id))
+        account = self._account(lb.tenant_id, lb.region)
+        account.deleting[lb.id] = None
+        while len(account.deleting) > MAX_DELETED_KEPT:
+            oldest = self._by_id.get(next(iter(account.deleting)))
+            if oldest is None:
+                account.deleting.pop(next(iter(account.deleting)))
+            else:
+                self._forget(oldest)
+        if len(self._gone) > 2 * len(self._by_id) + MAX_DELETED_KEPT:
+            # Entries of load balancers the cap forgot: drop them, or the heap keeps growing.
+            self._gone = [entry for entry in self._gone if entry[1] in self._by_id]
+            heapq.heapify(self._gone)
 
     # -- settings ------------------------------------------------------------------------
 

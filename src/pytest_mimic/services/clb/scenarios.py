@@ -8,11 +8,24 @@ so a second change in quick succession gets 422 until the clock moves.
 
 from __future__ import annotations
 
-from pytest_mimic.faults import Behave, FaultRule, Pass, Respond
+from pytest_mimic.faults import Behave, FaultRule, OneIn, Respond
 from pytest_mimic.scenarios import Parameter, Scenario, Setup
 from pytest_mimic.services.clb.presets import NODE_CHANGES
 
-__all__ = ["SCENARIOS"]
+__all__ = ["BEHAVIOR_PARAMETERS", "SCENARIOS"]
+
+_DURATION = Parameter("duration", float, 10.0, "seconds in the status")
+
+#: The parameters of the ``Behave`` names CLB understands (``CLBService.behaviors``).
+BEHAVIOR_PARAMETERS = {
+    "build": (_DURATION,),
+    "pending_update": (_DURATION,),
+    "pending_delete": (
+        _DURATION,
+        Parameter("by_id", dict, None, "seconds per load balancer id, for a bulk delete"),
+    ),
+    "error": (),
+}
 
 #: "Forever" for a test: ten years of simulated time.
 _FOREVER = 10 * 365 * 24 * 3600.0
@@ -49,10 +62,7 @@ def _create_fails(status: int, times: int | None) -> Setup:
 
 
 def _flaky(one_in: int) -> Setup:
-    if one_in < 1:
-        raise ValueError("scenario 'clb.flaky_api': one_in must be at least 1")
-    steps = [Respond(503), *[Pass() for _ in range(one_in - 1)]]
-    return Setup(rules=[FaultRule(sequence=steps, service="clb")])
+    return Setup(rules=[FaultRule(decide=OneIn(Respond(503), one_in), service="clb")])
 
 
 SCENARIOS = (
@@ -93,7 +103,7 @@ SCENARIOS = (
         "creating a load balancer answers an error (500 by default); nothing is created",
         _create_fails,
         (
-            Parameter("status", int, 500, "HTTP status"),
+            Parameter("status", int, 500, "HTTP status", 400, 599),
             Parameter("times", int, None, "how many creates fail (default: all)"),
         ),
     ),
@@ -101,6 +111,6 @@ SCENARIOS = (
         "clb.flaky_api",
         "the load balancer API answers 503 to one request in N",
         _flaky,
-        (Parameter("one_in", int, 3, "every Nth request fails"),),
+        (Parameter("one_in", int, 3, "every Nth request fails", 1),),
     ),
 )

@@ -24,6 +24,7 @@ DELETED_RETENTION = Setting[float](
     "clb_deleted_retention_seconds",
     "seconds",
     90 * 60.0,
-    "seconds a DELETED load balancer can still be read",
+    "seconds a DELETED load balancer can still be read (the newest 1,000 per tenant and "
+    "region at most)",
 )
 SETTINGS = (BUILD_SECONDS, UPDATE_SECONDS, DELETE_SECONDS, DELETED_RETENTION)

@@ -41,6 +41,7 @@ from pytest_mimic.services.nova import documents, model, presets, seed
 from pytest_mimic.services.nova.block_devices import block_devices
 from pytest_mimic.services.nova.images import image_source
 from pytest_mimic.services.nova.name_filter import NameFilter
+from pytest_mimic.services.nova.scenarios import BEHAVIOR_PARAMETERS
 from pytest_mimic.services.nova.settings import SETTINGS
 from pytest_mimic.services.pagination import next_link, parse_limit
 
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
     from pytest_mimic.faults import FaultRule
-    from pytest_mimic.scenarios import Scenario
+    from pytest_mimic.scenarios import Parameter, Scenario
     from pytest_mimic.services.nova.data import Flavor
     from pytest_mimic.settings import Setting
 
@@ -283,6 +284,7 @@ class NovaService(RoutedService):
         "active-then-error": "the new server is ACTIVE, then ERROR after parameters.duration",
         "false-negative": "the create answers parameters.code but the server is created",
     }
+    behavior_parameters: ClassVar[Mapping[str, Sequence[Parameter]]] = BEHAVIOR_PARAMETERS
     described_attributes: ClassVar[frozenset[str]] = frozenset(
         {"server_name", "metadata", "action"}
     )

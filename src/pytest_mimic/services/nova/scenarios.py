@@ -4,8 +4,20 @@
 
 from __future__ import annotations
 
-from pytest_mimic.faults import Behave, FaultRule, Pass, Respond
+from pytest_mimic.faults import Behave, FaultRule, OneIn, Respond
 from pytest_mimic.scenarios import Parameter, Scenario, Setup
+
+#: The parameters of the ``Behave`` names Nova understands (``NovaService.behaviors``).
+BEHAVIOR_PARAMETERS = {
+    "build": (Parameter("duration", float, 0.0, "seconds in BUILD"),),
+    "error": (),
+    "active-then-error": (Parameter("duration", float, 0.0, "seconds until ERROR"),),
+    "false-negative": (
+        Parameter("code", int, 500, "HTTP status of the answer", 400, 599),
+        Parameter("message", str, None, "the error message"),
+        Parameter("type", str, None, "the fault name, or 'string' for a text body"),
+    ),
+}
 
 #: "Forever" for a test: ten years of simulated time.
 _FOREVER = 10 * 365 * 24 * 3600.0
@@ -46,10 +58,7 @@ def _active_then_error(seconds: float) -> Setup:
 
 
 def _flaky(one_in: int) -> Setup:
-    if one_in < 1:
-        raise ValueError("scenario 'nova.flaky_api': one_in must be at least 1")
-    steps = [Respond(503), *[Pass() for _ in range(one_in - 1)]]
-    return Setup(rules=[FaultRule(sequence=steps, service="nova")])
+    return Setup(rules=[FaultRule(decide=OneIn(Respond(503), one_in), service="nova")])
 
 
 SCENARIOS = (
@@ -58,7 +67,7 @@ SCENARIOS = (
         "server create answers an error (500 computeFault by default); nothing is created",
         _create_fails,
         (
-            Parameter("status", int, 500, "HTTP status"),
+            Parameter("status", int, 500, "HTTP status", 400, 599),
             Parameter("times", int, None, "how many creates fail (default: all)"),
         ),
     ),
@@ -84,7 +93,7 @@ SCENARIOS = (
         _delete_fails,
         (
             Parameter("times", int, 3, "how many deletes fail"),
-            Parameter("status", int, 500, "HTTP status of each failure"),
+            Parameter("status", int, 500, "HTTP status of each failure", 400, 599),
         ),
     ),
     Scenario(
@@ -102,6 +111,6 @@ SCENARIOS = (
         "nova.flaky_api",
         "the compute API answers 503 to one request in N",
         _flaky,
-        (Parameter("one_in", int, 3, "every Nth request fails"),),
+        (Parameter("one_in", int, 3, "every Nth request fails", 1),),
     ),
 )

@@ -4,7 +4,7 @@ the protocol the client spoke (the service's ``error_response`` shapes it).
 
 from __future__ import annotations
 
-from pytest_mimic.faults import Behave, FaultRule, Pass, Respond
+from pytest_mimic.faults import Behave, FaultRule, OneIn, Pass, Respond
 from pytest_mimic.scenarios import Parameter, Scenario, Setup
 
 _SENDS = "SendMessage|SendMessageBatch"
@@ -19,10 +19,8 @@ def _throttled(queue: str | None) -> Setup:
 
 
 def _flaky(one_in: int) -> Setup:
-    if one_in < 1:
-        raise ValueError("scenario 'sqs.flaky_api': one_in must be at least 1")
-    steps = [Respond(500, "We encountered an internal error."), *[Pass()] * (one_in - 1)]
-    return Setup(rules=[FaultRule(sequence=steps, service="sqs")])
+    answer = Respond(500, "We encountered an internal error.")
+    return Setup(rules=[FaultRule(decide=OneIn(answer, one_in), service="sqs")])
 
 
 def _over_limit(queue: str | None) -> Setup:
@@ -114,7 +112,10 @@ SCENARIOS = (
         "received messages become visible again after a few seconds, so another consumer "
         "gets them while the first is still working",
         _short_visibility,
-        (_QUEUE, Parameter("seconds", int, 1, "visibility timeout forced on every receive")),
+        (
+            _QUEUE,
+            Parameter("seconds", int, 1, "visibility timeout forced on every receive", 0, 43_200),
+        ),
     ),
     Scenario(
         "sqs.messages_land_in_dlq",
@@ -136,6 +137,6 @@ SCENARIOS = (
         "sqs.flaky_api",
         "SQS answers InternalError (500) to one request in N",
         _flaky,
-        (Parameter("one_in", int, 3, "every Nth request fails"),),
+        (Parameter("one_in", int, 3, "every Nth request fails", 1),),
     ),
 )
