@@ -1,0 +1,174 @@
+"""The socket-free route for botocore: boto3, and any library built on botocore.
+
+Where the hook sits, and why: moto registers a ``before-send`` handler in
+``botocore.handlers.BUILTIN_HANDLERS``, which only reaches sessions created afterwards (its
+docs warn about import order and offer ``patch_client`` for older clients), and a handler
+added to one session's emitter misses clients it already made: each client copies the
+emitter when it is created. ``botocore.endpoint.Endpoint._send`` is the one point every
+client's request passes through, whenever and however the client was made: botocore calls it
+right after the ``before-send`` event, with nothing but socket I/O below it (aiobotocore
+overrides the same method, which keeps it stable). So a test's own ``before-send`` handlers
+(moto's ``mock_aws``, a stub) still come first; retries, the ``needs-retry`` and
+``response-received`` events and the parsers see exactly what a socket would give them; and
+the client's read timeout is at hand. Only URLs on a started cloud's base URL are served;
+the rest goes on to the network.
+
+TCP-level faults raise what botocore's ``URLLib3Session`` raises for the real thing: a reset
+or a close without answer is ``ConnectionClosedError`` (wrapping urllib3's ``ProtocolError``
+around ``ConnectionResetError`` or ``RemoteDisconnected``); a hang or latency past the
+client's read timeout is ``ReadTimeoutError``. A stopped cloud is no longer routed, so its
+clients meet a refused connection (``EndpointConnectionError``) as with a stopped server.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from typing import TYPE_CHECKING, Any
+
+from pytest_mimic.inprocess.exchange import (
+    ConnectionAborted,
+    ReadTimedOut,
+    exchange,
+    request_body,
+    serves,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from _typeshed.wsgi import WSGIApplication
+
+__all__ = ["BotocoreRoute"]
+
+#: The started routes, newest first; replaced whole so request threads never see it change.
+_routes: tuple[BotocoreRoute, ...] = ()
+#: The ``Endpoint._send`` we put in place, and what it replaced (``None``: not installed).
+_installed: tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any]] | None = None
+
+
+class BotocoreRoute:
+    """Routes botocore clients' requests for ``base_url`` to ``app`` in-process while started.
+
+    A no-op where botocore is not installed.
+    """
+
+    def __init__(self, app: WSGIApplication, base_url: str) -> None:
+        self.app = app
+        self.base_url = base_url.rstrip("/")
+
+    @property
+    def active(self) -> bool:
+        """Whether botocore requests to the cloud are being served in-process."""
+        return self in _routes
+
+    def start(self) -> None:
+        """Route requests in-process until ``stop`` (idempotent)."""
+        global _routes
+        if self.active or importlib.util.find_spec("botocore") is None:
+            return
+        _install()
+        _routes = (self, *_routes)
+
+    def stop(self) -> None:
+        """Let botocore requests for the cloud reach the network again."""
+        global _routes
+        if not self.active:
+            return
+        _routes = tuple(route for route in _routes if route is not self)
+        if not _routes:
+            _uninstall()
+
+    def answer(self, endpoint: Any, request: Any) -> Any:
+        """The ``AWSResponse`` for ``request``, as ``URLLib3Session.send`` would return it."""
+        from botocore.awsrequest import AWSResponse
+        from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+        from urllib3 import HTTPHeaderDict, HTTPResponse
+        from urllib3.exceptions import ReadTimeoutError as URLLib3ReadTimeoutError
+
+        url = request.url
+        try:
+            answer = exchange(
+                self.app,
+                request.method,
+                url,
+                request.headers.items(),
+                request_body(request.body),
+                _read_timeout(endpoint, request),
+            )
+        except ReadTimedOut as fault:
+            error: Exception = URLLib3ReadTimeoutError(None, url, str(fault))  # type: ignore[arg-type]
+            error.args = (str(fault),)  # urllib3 would prefix the pool, and there is none
+            raise ReadTimeoutError(endpoint_url=url, error=error) from error
+        except ConnectionAborted as fault:
+            error = fault.protocol_error()
+            raise ConnectionClosedError(error=error, request=request, endpoint_url=url) from error
+        headers = HTTPHeaderDict()
+        for name, value in answer.headers:
+            headers.add(name, value)
+        # The very type a socket gives botocore: parsers and streaming bodies read it alike.
+        raw = HTTPResponse(
+            body=io.BytesIO(answer.body),
+            headers=headers,
+            status=answer.status,
+            reason=answer.reason,
+            preload_content=False,
+            decode_content=False,
+            request_method=request.method,
+            request_url=url,
+        )
+        response = AWSResponse(url, answer.status, headers, raw)
+        if not request.stream_output:
+            response.content  # noqa: B018  read at once, as URLLib3Session does
+        return response
+
+
+def _read_timeout(endpoint: Any, request: Any) -> float | None:
+    """The read timeout a socket would apply: the request's override, else the one the
+    client's config gave its HTTP session (``Config(read_timeout=...)``).
+    """
+    context = getattr(request, "context", None) or {}
+    timeout = context.get("read_timeout")
+    if timeout is None:
+        pool = getattr(getattr(endpoint, "http_session", None), "_timeout", None)
+        timeout = getattr(pool, "read_timeout", pool)
+    if timeout is None:
+        timeout = getattr(context.get("client_config"), "read_timeout", None)
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        return float(timeout)
+    return None
+
+
+def _install() -> None:
+    """Put ``_send`` in ``Endpoint._send`` (once, however many clouds route)."""
+    global _installed
+    from botocore.endpoint import Endpoint
+
+    if _installed is not None and Endpoint._send is _installed[0]:
+        return
+    previous = Endpoint._send
+
+    def _send(endpoint: Any, request: Any) -> Any:
+        url = request.url
+        for route in _routes:
+            if serves(route.base_url, url):
+                return route.answer(endpoint, request)
+        return previous(endpoint, request)
+
+    Endpoint._send = _send
+    _installed = (_send, previous)
+
+
+def _uninstall() -> None:
+    """Give ``Endpoint._send`` back, unless someone patched it on top of ours since: then
+    ours stays in their chain, passing every request through.
+    """
+    global _installed
+    from botocore.endpoint import Endpoint
+
+    if _installed is None:
+        return
+    ours, previous = _installed
+    if Endpoint._send is ours:
+        Endpoint._send = previous
+    _installed = None
