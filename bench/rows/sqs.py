@@ -248,3 +248,56 @@ def _against_moto(bench: Bench, count: int, rounds: int) -> list[Line]:
     finally:
         server.stop()
     return lines
+
+
+@row("sqs-in-process", "SQS through boto3 with no socket (mimic_transport = in-process)")
+def sqs_in_process(bench: Bench) -> list[Line]:
+    """One boto3 client, made before the transport starts, on both sides of every round."""
+    count = bench.pick(100, 20)
+    rounds = bench.pick(12, 3)
+    session = requests.Session()
+    with bench_cloud() as cloud:
+        url = cloud.url("sqs")
+        queue_url = _call(session, url, "CreateQueue", {"QueueName": "transport"}).json()[
+            "QueueUrl"
+        ]
+        send, receive_delete = _sides(url, queue_url, count)
+
+        def in_process(measure: Callable[[], float]) -> float:
+            with cloud.in_process():
+                return measure()
+
+        def refill() -> None:
+            _fill(session, url, queue_url, count)
+            cloud.journal.clear()
+
+        sends = interleave(
+            {"socket": send, "in-process": lambda: in_process(send)},
+            rounds,
+            between=cloud.journal.clear,
+        )
+        _call(session, url, "PurgeQueue", {"QueueUrl": queue_url})
+        receives = interleave(
+            {"socket": receive_delete, "in-process": lambda: in_process(receive_delete)},
+            rounds,
+            between=refill,
+        )
+    session.close()
+    return [
+        Line(
+            "SendMessage through boto3, in-process (no socket)",
+            "msgs/s",
+            sends["in-process"],
+            "the same client through the socket, keep-alive",
+            sends["socket"],
+            goal=Goal.ratio_at_least(2),
+        ),
+        Line(
+            "ReceiveMessage + DeleteMessage through boto3, in-process (no socket)",
+            "msgs/s",
+            receives["in-process"],
+            "the same client through the socket, keep-alive",
+            receives["socket"],
+            goal=Goal.ratio_at_least(2),
+        ),
+    ]

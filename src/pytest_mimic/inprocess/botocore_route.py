@@ -35,7 +35,7 @@ from pytest_mimic.inprocess.exchange import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from _typeshed.wsgi import WSGIApplication
 
@@ -106,7 +106,12 @@ class BotocoreRoute:
         headers = HTTPHeaderDict()
         for name, value in answer.headers:
             headers.add(name, value)
-        # The very type a socket gives botocore: parsers and streaming bodies read it alike.
+        if not request.stream_output:
+            # URLLib3Session reads such an answer whole at once; botocore only needs the bytes.
+            response = AWSResponse(url, answer.status, headers, _ReadAnswer(answer.body))
+            response.content  # noqa: B018
+            return response
+        # Streamed to the caller: the very type a socket gives botocore's StreamingBody.
         raw = HTTPResponse(
             body=io.BytesIO(answer.body),
             headers=headers,
@@ -117,10 +122,21 @@ class BotocoreRoute:
             request_method=request.method,
             request_url=url,
         )
-        response = AWSResponse(url, answer.status, headers, raw)
-        if not request.stream_output:
-            response.content  # noqa: B018  read at once, as URLLib3Session does
-        return response
+        return AWSResponse(url, answer.status, headers, raw)
+
+
+class _ReadAnswer:
+    """The raw side of an answer read in full: ``stream()`` yields its bytes once."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
+        data, self._data = self._data, b""
+        if data:
+            yield data
 
 
 def _read_timeout(endpoint: Any, request: Any) -> float | None:
