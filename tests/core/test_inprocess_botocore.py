@@ -209,7 +209,20 @@ def test_latency_past_the_read_timeout_times_out_but_the_message_is_sent(
         client.send_message(QueueUrl=queue, MessageBody="late")
 
     assert mimic_cloud.calls(operation="SendMessage")[0].status == 200
-    assert client.receive_message(QueueUrl=queue)["Messages"][0]["Body"] == "late"
+    got = sqs_client(mimic_cloud.url("sqs")).receive_message(QueueUrl=queue)
+    assert got["Messages"][0]["Body"] == "late"
+
+
+def test_a_long_poll_past_the_read_timeout_raises_read_timeout(
+    mimic_cloud, queue, refused_connections
+):
+    """The real client gives up on a poll longer than its read timeout; so does this one."""
+    client = sqs_client(mimic_cloud.url("sqs"), read_timeout=0.5)
+
+    with pytest.raises(ReadTimeoutError):
+        client.receive_message(QueueUrl=queue, WaitTimeSeconds=1)
+
+    assert mimic_cloud.calls(operation="ReceiveMessage")[0].status == 200
 
 
 class _Raw:

@@ -14,6 +14,7 @@ from http.client import RemoteDisconnected
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from pytest_mimic.clock import real_monotonic
 from pytest_mimic.transport import CLIENT_TIMEOUT_KEY, TIMED_OUT_KEY, DropConnection
 
 if TYPE_CHECKING:
@@ -114,8 +115,11 @@ def exchange(
 
     ``read_timeout`` is how long the client waits for an answer: injected hangs and latency
     last no longer than that, then raise ``ReadTimedOut`` (after latency, the request has
-    still been served, as a server would). A hang shorter than it ends like a close.
+    still been served, as a server would). A hang shorter than it ends like a close. Any
+    other answer that took longer (a long poll past the timeout) is served in full, then
+    raises ``ReadTimedOut`` too: the client would have given up on it.
     """
+    started = real_monotonic()
     environ = _environ(method, url, headers, body)
     if read_timeout is not None:
         environ[CLIENT_TIMEOUT_KEY] = read_timeout
@@ -139,8 +143,11 @@ def exchange(
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
-    if read_timeout is not None and environ.get(TIMED_OUT_KEY):
-        raise ReadTimedOut(read_timeout, "injected latency")
+    if read_timeout is not None:
+        if environ.get(TIMED_OUT_KEY):
+            raise ReadTimedOut(read_timeout, "injected latency")
+        if real_monotonic() - started > read_timeout:
+            raise ReadTimedOut(read_timeout, "the answer took longer")
     status, answer_headers = captured
     code, _, reason = status.partition(" ")
     return Answer(int(code), reason, answer_headers, data)
