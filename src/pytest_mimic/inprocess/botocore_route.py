@@ -1,27 +1,22 @@
-"""The socket-free route for botocore: boto3, and any library built on botocore.
+"""The socket-free route for botocore clients: boto3, and any library built on botocore.
 
-Where the hook sits, and why: moto registers a ``before-send`` handler in
-``botocore.handlers.BUILTIN_HANDLERS``, which only reaches sessions created afterwards (its
-docs warn about import order and offer ``patch_client`` for older clients), and a handler
-added to one session's emitter misses clients it already made: each client copies the
-emitter when it is created. ``botocore.endpoint.Endpoint._send`` is the one point every
-client's request passes through, whenever and however the client was made: botocore calls it
-right after the ``before-send`` event, with nothing but socket I/O below it (aiobotocore
-overrides the same method, which keeps it stable). So a test's own ``before-send`` handlers
-(moto's ``mock_aws``, a stub) still come first; retries, the ``needs-retry`` and
-``response-received`` events and the parsers see exactly what a socket would give them; and
-the client's read timeout is at hand. Only URLs on a started cloud's base URL are served;
-the rest goes on to the network.
+Why ``botocore.endpoint.Endpoint._send`` rather than a ``before-send`` handler (moto's way):
+a handler in ``BUILTIN_HANDLERS`` reaches only sessions created afterwards, and one added to a
+session misses the clients it already made (each copies the emitter). ``_send`` is the one
+call every client's request makes, right after ``before-send`` and just above the socket:
+clients of any age are covered, a test's own ``before-send`` handlers still come first, and
+retries, events and parsers see what a socket gives them. aiobotocore overrides the method
+(so it stays put in botocore, and aiobotocore keeps the socket).
 
-TCP-level faults raise what botocore's ``URLLib3Session`` raises for the real thing: a reset
-or a close without answer is ``ConnectionClosedError`` (wrapping urllib3's ``ProtocolError``
-around ``ConnectionResetError`` or ``RemoteDisconnected``); a hang or latency past the
-client's read timeout is ``ReadTimeoutError``. A stopped cloud is no longer routed, so its
-clients meet a refused connection (``EndpointConnectionError``) as with a stopped server.
+TCP-level faults raise what ``URLLib3Session`` raises for the real thing:
+``ConnectionClosedError`` for a reset or a close, ``ReadTimeoutError`` past the client's read
+timeout. A stopped cloud is no longer routed: the refused socket gives
+``EndpointConnectionError``, as with a stopped server.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 from typing import TYPE_CHECKING, Any
@@ -65,7 +60,7 @@ class BotocoreRoute:
     def start(self) -> None:
         """Route requests in-process until ``stop`` (idempotent)."""
         global _routes
-        if self.active or importlib.util.find_spec("botocore") is None:
+        if self.active or not _botocore_installed():
             return
         _install()
         _routes = (self, *_routes)
@@ -137,6 +132,12 @@ class _ReadAnswer:
         data, self._data = self._data, b""
         if data:
             yield data
+
+
+@functools.cache
+def _botocore_installed() -> bool:
+    """Whether botocore can be imported (looked up once: every test starts a route)."""
+    return importlib.util.find_spec("botocore") is not None
 
 
 def _read_timeout(endpoint: Any, request: Any) -> float | None:
