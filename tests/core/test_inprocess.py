@@ -7,11 +7,15 @@ import http.client
 
 import pytest
 import requests
+import requests.adapters
 import responses
 import urllib3
+from botocore.endpoint import Endpoint
 
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.inprocess import check_transport
+from pytest_mimic.services.sqs import SQSService
+from tests.support.aws import sqs_client
 from tests.support.widgets import WidgetService
 
 pytest_plugins = ["pytester"]
@@ -133,6 +137,35 @@ def test_mocks_started_before_the_test_keep_their_urls(private_cloud):
         with private_cloud.test(transport="in-process"):
             assert requests.get("https://api.example.com/outer").json() == {"outer": True}
             assert requests.get(private_cloud.url("widgets") + "/missing").status_code == 404
+
+
+def test_two_clouds_stop_in_any_order_and_every_client_is_restored():
+    """Each cloud answers its own URL without a socket, whichever stops first; then requests
+    and botocore are what they were before.
+    """
+    send, endpoint_send = requests.adapters.HTTPAdapter.send, Endpoint._send
+    first = MimicCloud(services=[WidgetService, SQSService])
+    second = MimicCloud(services=[WidgetService, SQSService])
+    with first, second:
+        first.begin_test(transport="in-process")
+        second.begin_test(transport="in-process")
+        first.server.stop()
+        second.server.stop()
+        requests.post(first.url("widgets"), json={})
+        sqs_client(second.url("sqs")).create_queue(QueueName="two")
+
+        first.end_test()
+        assert requests.post(second.url("widgets"), json={}).status_code == 201
+        assert sqs_client(second.url("sqs")).list_queues()["QueueUrls"][0].endswith("/two")
+        second.end_test()
+
+        assert [c.operation for c in first.journal.calls()] == ["create_widget"]
+        assert [c.operation for c in second.journal.calls()] == [
+            "CreateQueue",
+            "create_widget",
+            "ListQueues",
+        ]
+    assert (requests.adapters.HTTPAdapter.send, Endpoint._send) == (send, endpoint_send)
 
 
 def test_repeated_headers_and_query_strings_arrive_intact(private_cloud):

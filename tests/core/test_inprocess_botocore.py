@@ -5,11 +5,9 @@ from __future__ import annotations
 import errno
 import http.client
 
-import boto3
 import pytest
 import urllib3
 from botocore.awsrequest import AWSRequest, AWSResponse
-from botocore.config import Config
 from botocore.endpoint import Endpoint
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 from botocore.response import StreamingBody
@@ -17,19 +15,7 @@ from botocore.response import StreamingBody
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.inprocess.botocore_route import BotocoreRoute
 from pytest_mimic.services.sqs import SQSService
-
-
-def sqs_client(url, *, attempts=1, read_timeout=None):
-    """boto3's SQS client for ``url``; no retries unless asked, so faults show at once."""
-    options = {} if read_timeout is None else {"read_timeout": read_timeout}
-    return boto3.client(
-        "sqs",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"total_max_attempts": attempts, "mode": "standard"}, **options),
-    )
+from tests.support.aws import sqs_client
 
 
 @pytest.fixture
@@ -89,27 +75,6 @@ def test_a_stopped_cloud_refuses_connections_like_a_stopped_server(private_cloud
 
     with pytest.raises(EndpointConnectionError):
         client.list_queues()
-
-
-def test_two_clouds_stop_in_any_order_and_botocore_is_restored():
-    """Each cloud answers its own URL without a socket, whichever stops first."""
-    original = Endpoint._send
-    first, second = MimicCloud(services=[SQSService]), MimicCloud(services=[SQSService])
-    with first, second:
-        first.begin_test(transport="in-process")
-        second.begin_test(transport="in-process")
-        first.server.stop()
-        second.server.stop()
-        sqs_client(first.url("sqs")).create_queue(QueueName="one")
-        sqs_client(second.url("sqs")).create_queue(QueueName="two")
-
-        first.end_test()
-        assert sqs_client(second.url("sqs")).list_queues()["QueueUrls"][0].endswith("/two")
-        second.end_test()
-
-        assert [c.operation for c in first.journal.calls()] == ["CreateQueue"]
-        assert [c.operation for c in second.journal.calls()] == ["CreateQueue", "ListQueues"]
-    assert Endpoint._send is original
 
 
 def test_other_urls_still_reach_the_network(mimic_cloud, httpserver, refused_connections):

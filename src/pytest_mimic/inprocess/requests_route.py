@@ -20,6 +20,7 @@ from pytest_mimic.inprocess.exchange import (
     ReadTimedOut,
     exchange,
     request_body,
+    serves,
 )
 
 if TYPE_CHECKING:
@@ -29,6 +30,13 @@ if TYPE_CHECKING:
 
 __all__ = ["RequestsRoute"]
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+#: The started routes; replaced whole so request threads never see it change.
+_routes: tuple[RequestsRoute, ...] = ()
+#: The one ``responses`` mock for every started route (``None`` while none is): mocks of one
+#: route each would undo each other when clouds stop in another order than they started.
+_mock: Any = None
+
 
 class RequestsRoute:
     """Routes ``requests`` calls for ``base_url`` to ``app`` in-process while started."""
@@ -36,41 +44,32 @@ class RequestsRoute:
     def __init__(self, app: WSGIApplication, base_url: str) -> None:
         self.app = app
         self.base_url = base_url.rstrip("/")
-        self._mock: Any = None
 
     @property
     def active(self) -> bool:
         """Whether ``requests`` calls to the cloud are being served in-process."""
-        return self._mock is not None
+        return self in _routes
 
     def start(self) -> None:
         """Route calls in-process until ``stop`` (idempotent)."""
-        if self._mock is not None:
+        global _routes
+        if self.active:
             return
-        import requests.adapters
-        import responses
-
-        # Whatever handles requests now (the network, or a mock a test started before us)
-        # keeps handling everything that is not for the fake cloud.
-        current = requests.adapters.HTTPAdapter.send
-        mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False, real_adapter_send=current
-        )
-        pattern = re.compile(re.escape(self.base_url) + r"(?:[/?#].*)?\Z", re.DOTALL)
-        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
-            mock.add_callback(method, pattern, callback=self._serve, content_type=None)
-        mock.add_passthru(re.compile(".*", re.DOTALL))
-        mock.start()
-        self._mock = mock
+        if not _routes:
+            _start_mock()
+        _routes = (self, *_routes)
 
     def stop(self) -> None:
         """Give ``requests`` back to what handled it before ``start``."""
-        mock, self._mock = self._mock, None
-        if mock is not None:
-            mock.stop(allow_assert=False)
-            mock.reset()
+        global _routes
+        if not self.active:
+            return
+        _routes = tuple(route for route in _routes if route is not self)
+        if not _routes:
+            _stop_mock()
 
-    def _serve(self, request: PreparedRequest) -> tuple[int, HTTPHeaderDict, bytes]:
+    def serve(self, request: PreparedRequest) -> tuple[int, HTTPHeaderDict, bytes]:
+        """The answer to ``request`` as ``responses`` wants it, or the ``requests`` error."""
         import requests
 
         timeout = _read_timeout(getattr(request, "req_kwargs", {}).get("timeout"))
@@ -96,6 +95,55 @@ class RequestsRoute:
         for name, value in answer.headers:
             headers.add(name, value)
         return answer.status, headers, answer.body
+
+
+def _route(url: str) -> RequestsRoute | None:
+    """The started route that serves ``url``, if any."""
+    for route in _routes:
+        if serves(route.base_url, url):
+            return route
+    return None
+
+
+def _for_a_cloud(request: PreparedRequest) -> tuple[bool, str]:
+    """A ``responses`` matcher: only URLs of a started cloud are answered in-process."""
+    return _route(str(request.url)) is not None, "not a pytest-mimic cloud's URL"
+
+
+def _serve(request: PreparedRequest) -> tuple[int, HTTPHeaderDict, bytes]:
+    route = _route(str(request.url))
+    if route is None:  # the cloud stopped routing since the match
+        import requests
+
+        raise requests.ConnectionError("pytest-mimic: the cloud stopped", request=request)
+    return route.serve(request)
+
+
+def _start_mock() -> None:
+    global _mock
+    import requests.adapters
+    import responses
+
+    # Whatever handles requests now (the network, or a mock a test started before us)
+    # keeps handling everything that is not for a fake cloud.
+    current = requests.adapters.HTTPAdapter.send
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=current)
+    anything = re.compile(".*", re.DOTALL)
+    for method in _METHODS:
+        mock.add_callback(
+            method, anything, callback=_serve, content_type=None, match=[_for_a_cloud]
+        )
+    mock.add_passthru(anything)
+    mock.start()
+    _mock = mock
+
+
+def _stop_mock() -> None:
+    global _mock
+    mock, _mock = _mock, None
+    if mock is not None:
+        mock.stop(allow_assert=False)
+        mock.reset()
 
 
 def _read_timeout(timeout: Any) -> float | None:
