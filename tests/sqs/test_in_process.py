@@ -12,7 +12,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.sqs.conftest import make_client
+from tests.support.aws import sqs_client
 from tests.support.sqs_query import query_client
 
 
@@ -83,7 +83,7 @@ def every_operation(client):
 
 
 def test_every_operation_in_the_json_protocol(mimic_cloud, refused_connections):
-    client = make_client(mimic_cloud.url("sqs"))
+    client = sqs_client(mimic_cloud.url("sqs"))
 
     every_operation(client)
 
