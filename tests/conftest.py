@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import errno
+import socket
+
 import pytest
 
 from pytest_mimic.inprocess import TRANSPORTS
 from tests.support.widgets import WidgetService
 
 #: Real-client test modules that run over both transports: the socket, and the socket-free
-#: path through ``responses`` (keystoneauth1, novaclient, openstacksdk and libcloud all use
-#: requests), so CI proves both on every change.
+#: path (keystoneauth1, novaclient, openstacksdk and libcloud through ``requests``; boto3
+#: through botocore; the query-protocol client through ``requests``), so CI proves both on
+#: every change.
 BOTH_TRANSPORTS = frozenset(
     {
         "tests.identity.test_clients",
@@ -15,6 +19,18 @@ BOTH_TRANSPORTS = frozenset(
         "tests.nova.test_clients",
         "tests.nova.test_openstacksdk",
         "tests.clb.test_libcloud",
+        "tests.sqs.test_bad_input",
+        "tests.sqs.test_conveniences",
+        "tests.sqs.test_dead_letter",
+        "tests.sqs.test_fifo",
+        "tests.sqs.test_long_polling",
+        "tests.sqs.test_md5",
+        "tests.sqs.test_messages",
+        "tests.sqs.test_query_protocol",
+        "tests.sqs.test_queues",
+        "tests.sqs.test_routing",
+        "tests.sqs.test_scenarios",
+        "tests.sqs.test_stress",
     }
 )
 
@@ -30,3 +46,22 @@ def widgets(mimic_session_cloud, mimic_cloud):
     if "widgets" not in {s.name for s in mimic_session_cloud.services}:
         mimic_session_cloud.register(WidgetService)
     return mimic_cloud.url("widgets")
+
+
+@pytest.fixture
+def refused_connections(monkeypatch, mimic_cloud):
+    """Refuses, and lists, every TCP connection this process opens to the cloud's server: a
+    call that takes the socket fails, so a passing call proves the in-process path.
+    """
+    tried = []
+    address = (mimic_cloud.server.host, mimic_cloud.server.port)
+    connect = socket.socket.connect
+
+    def guarded(sock, target):
+        if tuple(target[:2]) == address:
+            tried.append(target)
+            raise ConnectionRefusedError(errno.ECONNREFUSED, "refused: the test forbids sockets")
+        return connect(sock, target)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return tried

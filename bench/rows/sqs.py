@@ -417,3 +417,92 @@ def _against_moto(bench: Bench, count: int, rounds: int) -> list[Line]:
     finally:
         server.stop()
     return lines
+
+
+@row("sqs-in-process", "SQS through boto3 with no socket (mimic_transport = in-process)")
+def sqs_in_process(bench: Bench) -> list[Line]:
+    """One boto3 client, made before the transport starts, on both sides of every round.
+
+    Besides the rates, the process CPU time per message (client and server thread alike):
+    on a loaded machine it still says what the socket costs when the rates are noise.
+    """
+    count = bench.pick(100, 20)
+    rounds = bench.pick(12, 3)
+    session = requests.Session()
+    cpu: dict[str, list[float]] = {}
+    with bench_cloud() as cloud:
+        url = cloud.url("sqs")
+        queue_url = _call(session, url, "CreateQueue", {"QueueName": "transport"}).json()[
+            "QueueUrl"
+        ]
+        send, receive_delete = _sides(url, queue_url, count)
+
+        def timed(name: str, measure: Callable[[], float], no_socket: bool) -> Callable[[], float]:
+            def side() -> float:
+                started = time.process_time()
+                if no_socket:
+                    with cloud.in_process():
+                        rate = measure()
+                else:
+                    rate = measure()
+                cpu.setdefault(name, []).append((time.process_time() - started) * 1000 / count)
+                return rate
+
+            return side
+
+        def refill() -> None:
+            _fill(session, url, queue_url, count)
+            cloud.journal.clear()
+
+        sends = interleave(
+            {
+                "socket": timed("send socket", send, False),
+                "in-process": timed("send in-process", send, True),
+            },
+            rounds,
+            between=cloud.journal.clear,
+        )
+        _call(session, url, "PurgeQueue", {"QueueUrl": queue_url})
+        receives = interleave(
+            {
+                "socket": timed("receive socket", receive_delete, False),
+                "in-process": timed("receive in-process", receive_delete, True),
+            },
+            rounds,
+            between=refill,
+        )
+    session.close()
+    # The warm-up run of each side is not a sample.
+    cpu = {name: samples[1:] for name, samples in cpu.items()}
+    return [
+        Line(
+            "SendMessage through boto3, in-process (no socket)",
+            "msgs/s",
+            sends["in-process"],
+            "the same client through the socket, keep-alive",
+            sends["socket"],
+            goal=Goal.ratio_at_least(2),
+        ),
+        Line(
+            "ReceiveMessage + DeleteMessage through boto3, in-process (no socket)",
+            "msgs/s",
+            receives["in-process"],
+            "the same client through the socket, keep-alive",
+            receives["socket"],
+            goal=Goal.ratio_at_least(2),
+        ),
+        Line(
+            "SendMessage through the socket: process CPU per message",
+            "ms",
+            cpu["send socket"],
+            "in-process",
+            cpu["send in-process"],
+        ),
+        Line(
+            "ReceiveMessage + DeleteMessage through the socket: process CPU per message",
+            "ms",
+            cpu["receive socket"],
+            "in-process",
+            cpu["receive in-process"],
+        ),
+    ]

@@ -296,8 +296,8 @@ class MimicCloud:
     def begin_test(self, *, transport: str = "socket") -> None:
         """Reset, start if needed, and point the client environment at this cloud.
 
-        ``transport="in-process"`` also serves this test's ``requests`` calls to the cloud
-        without a socket (see ``in_process``).
+        ``transport="in-process"`` also serves this test's ``requests`` and botocore calls
+        to the cloud without a socket (see ``in_process``).
         """
         check_transport(transport)
         self.start()
@@ -328,11 +328,12 @@ class MimicCloud:
 
     @contextmanager
     def in_process(self) -> Iterator[MimicCloud]:
-        """Serve ``requests`` calls to this cloud in the calling thread, with no socket.
+        """Serve ``requests`` and botocore (boto3) calls to this cloud in the calling thread,
+        with no socket.
 
-        The same dispatcher, fault engine, journal and clock answer them; clients that do
-        not use ``requests`` (boto3, other processes) keep using the server. TCP faults
-        raise what ``requests`` would raise (see ``pytest_mimic.inprocess``).
+        The same dispatcher, fault engine, journal and clock answer them; other clients
+        (other processes, such as the AWS CLI) keep using the server. TCP faults raise what
+        each client raises for the real thing (see ``pytest_mimic.inprocess``).
         """
         started = self._start_in_process()
         try:
@@ -343,7 +344,7 @@ class MimicCloud:
 
     @property
     def transport(self) -> str:
-        """``"in-process"`` while ``requests`` calls are served without a socket."""
+        """``"in-process"`` while ``requests`` and botocore calls are served without a socket."""
         active = self._in_process is not None and self._in_process.active
         return "in-process" if active else "socket"
 

@@ -64,7 +64,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mimic-transport",
         default=None,
         choices=TRANSPORTS,
-        help="how requests-based clients reach the fake (ini mimic_transport)",
+        help="how requests- and botocore-based clients reach the fake (ini mimic_transport)",
     )
     group.addoption(
         "--mimic-services-dir",
@@ -136,8 +136,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     _addini(
         parser,
         "mimic_transport",
-        "'socket' (default), or 'in-process': requests-based clients reach the fake "
-        "through responses, without a socket",
+        "'socket' (default), or 'in-process': requests- and botocore-based clients (boto3) "
+        "reach the fake without a socket",
         default="socket",
     )
     _addini(
@@ -506,7 +506,7 @@ def _seed_document(marker: pytest.Mark, folder: Path, *, check: bool = False) ->
 
 @pytest.fixture(scope="session")
 def mimic_transport(pytestconfig: pytest.Config) -> str:
-    """How ``requests`` calls reach the fake: ``"socket"`` or ``"in-process"``.
+    """How ``requests`` and botocore calls reach the fake: ``"socket"`` or ``"in-process"``.
 
     Defaults to ``--mimic-transport`` or the ``mimic_transport`` ini option; override it in
     a ``conftest.py``, or parametrize it, to choose per module, class or test.
@@ -646,7 +646,8 @@ def mimic_cloud(
     ``mimic_scenario`` markers are applied (the closest last, so it wins), on top of the
     state the ``mimic_seed`` ini option gives every test. After it: all of that is restored,
     and an exception inside a fake service fails the test with the request that caused it.
-    With ``mimic_transport`` ``"in-process"``, ``requests`` calls skip the socket.
+    With ``mimic_transport`` ``"in-process"``, ``requests`` and botocore calls skip the
+    socket.
     Use ``inject()``, ``calls()``, ``url()``, ``patch_endpoint()``, ``configure()``,
     ``activate()``.
     """

@@ -7,12 +7,15 @@ import http.client
 
 import pytest
 import requests
+import requests.adapters
 import responses
-from botocore.awsrequest import AWSRequest
-from botocore.httpsession import URLLib3Session
+import urllib3
+from botocore.endpoint import Endpoint
 
 from pytest_mimic.cloud import MimicCloud
 from pytest_mimic.inprocess import check_transport
+from pytest_mimic.services.sqs import SQSService
+from tests.support.aws import sqs_client
 from tests.support.widgets import WidgetService
 
 pytest_plugins = ["pytester"]
@@ -110,12 +113,12 @@ def test_latency_past_the_timeout_times_out_but_the_request_completes(mimic_clou
 
 
 @pytest.mark.parametrize("mimic_transport", ["in-process"])
-def test_clients_without_requests_keep_the_socket(mimic_cloud, widgets):
-    """botocore (boto3, the AWS CLI) does not use requests: it still reaches the server."""
-    request = AWSRequest(method="POST", url=widgets, data=b'{"name": "boto"}').prepare()
+def test_other_http_clients_keep_the_socket(mimic_cloud, widgets):
+    """Neither requests nor a botocore client (here urllib3 itself): it still reaches the server."""
+    answer = urllib3.PoolManager().request("POST", widgets, body=b'{"name": "raw"}')
 
-    assert URLLib3Session().send(request).status_code == 201
-    assert mimic_cloud.calls(operation="create_widget", widget_name="boto")
+    assert answer.status == 201
+    assert mimic_cloud.calls(operation="create_widget", widget_name="raw")
 
 
 @pytest.mark.parametrize("mimic_transport", ["in-process"])
@@ -134,6 +137,35 @@ def test_mocks_started_before_the_test_keep_their_urls(private_cloud):
         with private_cloud.test(transport="in-process"):
             assert requests.get("https://api.example.com/outer").json() == {"outer": True}
             assert requests.get(private_cloud.url("widgets") + "/missing").status_code == 404
+
+
+def test_two_clouds_stop_in_any_order_and_every_client_is_restored():
+    """Each cloud answers its own URL without a socket, whichever stops first; then requests
+    and botocore are what they were before.
+    """
+    send, endpoint_send = requests.adapters.HTTPAdapter.send, Endpoint._send
+    first = MimicCloud(services=[WidgetService, SQSService])
+    second = MimicCloud(services=[WidgetService, SQSService])
+    with first, second:
+        first.begin_test(transport="in-process")
+        second.begin_test(transport="in-process")
+        first.server.stop()
+        second.server.stop()
+        requests.post(first.url("widgets"), json={})
+        sqs_client(second.url("sqs")).create_queue(QueueName="two")
+
+        first.end_test()
+        assert requests.post(second.url("widgets"), json={}).status_code == 201
+        assert sqs_client(second.url("sqs")).list_queues()["QueueUrls"][0].endswith("/two")
+        second.end_test()
+
+        assert [c.operation for c in first.journal.calls()] == ["create_widget"]
+        assert [c.operation for c in second.journal.calls()] == [
+            "CreateQueue",
+            "create_widget",
+            "ListQueues",
+        ]
+    assert (requests.adapters.HTTPAdapter.send, Endpoint._send) == (send, endpoint_send)
 
 
 def test_repeated_headers_and_query_strings_arrive_intact(private_cloud):
