@@ -1044,7 +1044,9 @@ class Compute:
         no image source to keep it."""
         with self._lock:
             server = self.server(tenant_id, region, server_id)
-            self._require(server, "createImage", {"ACTIVE", "VERIFY_RESIZE", "RESCUE"})
+            # Nova snapshots a server in vm_state active, stopped, paused or suspended (this
+            # fake has no paused or suspended servers), with no task running.
+            self._require_vm_state(server, "createImage", {"active", "stopped"})
             account = self.account(tenant_id, region)
             if len(metadata or {}) > account.quotas.get("maxImageMeta", 40):
                 raise Forbidden(
