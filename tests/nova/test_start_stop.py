@@ -181,3 +181,38 @@ def test_a_snapshot_while_a_task_runs_or_rescued_is_novas_409(compute, time_trav
         "conflictingRequest",
         f"Cannot 'createImage' instance {server_id} while it is in {where}",
     )
+
+
+def test_nova_action_seconds_sets_how_long_each_timed_action_takes(
+    compute, mimic_cloud, time_travel
+):
+    mimic_cloud.configure(nova_action_seconds={"stop": 0, "reboot_soft": 2})
+    time_travel.freeze()
+    server_id = compute.create()
+    compute.action(server_id, STOP)
+    assert states(compute.server(server_id)) == ("SHUTOFF", "stopped", None, 4)
+    compute.action(server_id, START)
+    time_travel.advance(ACTION_SECONDS["start"] - 1)  # unchanged: still powering on
+    assert states(compute.server(server_id))[:2] == ("SHUTOFF", "stopped")
+    time_travel.advance(1)
+    compute.action(server_id, {"reboot": {"type": "SOFT"}})
+    time_travel.advance(1)
+    assert compute.server(server_id)["status"] == "REBOOT"
+    time_travel.advance(1)
+    assert compute.server(server_id)["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ({"stopp": 0}, ValueError, "stopp"),
+        ({"stop": -1}, ValueError, "action 'stop'"),
+        ({"stop": "soon"}, TypeError, "action 'stop'"),
+        ([1], TypeError, "object"),
+    ],
+)
+def test_nova_action_seconds_refuses_unknown_actions_and_bad_durations(
+    mimic_cloud, value, error, message
+):
+    with pytest.raises(error, match=message):
+        mimic_cloud.configure(nova_action_seconds=value)
