@@ -495,11 +495,16 @@ class Compute:
         return data.flavors_in(region)
 
     def flavor(self, region: str, flavor_id: str) -> Flavor:
-        """A flavor by id; unknown ids are made up unless strict or a preset invalid id."""
+        """A flavor by id; unknown ids are made up unless strict, a preset invalid id or the
+        name of a listed flavor (which real Nova does not find by id either)."""
         known = data.FLAVORS.get(flavor_id)
         if known is not None and (not known.onmetal or known in data.flavors_in(region)):
             return known
-        if data.is_invalid_flavor_ref(flavor_id) or self._config().value(STRICT_REFS):
+        if (
+            data.is_invalid_flavor_ref(flavor_id)
+            or data.is_flavor_name(region, flavor_id)
+            or self._config().value(STRICT_REFS)
+        ):
             raise NotFound(f"Flavor {flavor_id} could not be found.")
         return data.plausible_flavor(flavor_id)
 
