@@ -91,7 +91,7 @@ def test_token_catalog_flavors_images_and_limits(env: dict[str, str], user_id: s
     assert limits["max_total_ram_size"] == 131072
 
 
-def test_server_create_list_show_stop_start_reboot_snapshot_delete(
+def test_server_create_list_show_stop_snapshot_start_reboot_delete(
     served: Served, env: dict[str, str], user_id: str
 ) -> None:
     image_id = openstack(env, "image", "show", IMAGE)["id"]
@@ -121,6 +121,17 @@ def test_server_create_list_show_stop_start_reboot_snapshot_delete(
         "stopped",
         4,
     )
+
+    # Nova snapshots a stopped server too (the running one: tests/image/test_cli.py).
+    snapshot = openstack(
+        env, "server", "image", "create", "--name", "cli-stopped-snap", "--wait", server_id
+    )
+    assert (snapshot["name"], snapshot["status"]) == ("cli-stopped-snap", "active")
+    assert snapshot["properties"]["instance_uuid"] == server_id
+    assert snapshot["properties"]["user_id"] == user_id
+    assert snapshot["id"] in {image["ID"] for image in openstack(env, "image", "list")}
+
+    assert show(env, server_id)["status"] == "SHUTOFF"
     run_openstack(env, "server", "start", server_id)
     shown = poll(served, env, server_id, "ACTIVE", ACTION_SECONDS["start"])
     assert (shown["status"], shown["OS-EXT-STS:vm_state"], shown["OS-EXT-STS:power_state"]) == (
@@ -131,14 +142,6 @@ def test_server_create_list_show_stop_start_reboot_snapshot_delete(
 
     assert "Complete" in run(OPENSTACK, env, "server", "reboot", "--wait", server_id)
     assert show(env, server_id)["status"] == "ACTIVE"
-
-    snapshot = openstack(
-        env, "server", "image", "create", "--name", "cli-snap", "--wait", server_id
-    )
-    assert (snapshot["name"], snapshot["status"]) == ("cli-snap", "active")
-    assert snapshot["properties"]["instance_uuid"] == server_id
-    assert snapshot["properties"]["user_id"] == user_id
-    assert snapshot["id"] in {image["ID"] for image in openstack(env, "image", "list")}
 
     run_openstack(env, "server", "delete", "--wait", server_id)
     assert server_id not in {server["ID"] for server in openstack(env, "server", "list")}
