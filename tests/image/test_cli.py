@@ -3,64 +3,23 @@ them with the environment ``serve`` prints: every image command looks images up 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-BIN = Path(sys.executable).parent
-OPENSTACK, NOVA = BIN / "openstack", BIN / "nova"
+from tests.support.cli import NOVA, OPENSTACK, identity_v3, needs_openstack, openstack, run, serve
 
-pytestmark = pytest.mark.skipif(
-    not OPENSTACK.exists(), reason="python-openstackclient (in the test extra) is not installed"
-)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+pytestmark = needs_openstack
 
 
 @pytest.fixture(scope="module")
-def served():
+def served() -> Iterator[dict[str, str]]:
     """``pytest-mimic serve`` on a free port: the client environment it printed."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest_mimic", "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout.readline().startswith("pytest-mimic serving on http://")
-        printed = {}
-        while len(printed) < 6:
-            name, _, value = proc.stdout.readline().strip().removeprefix("export ").partition("=")
-            if name.startswith("OS_"):
-                printed[name] = value
-        yield printed
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
-
-
-def run(command, served, *args, extra=None):
-    """Run a client command with only the printed ``OS_*`` variables; its stdout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env |= served | (extra or {})
-    done = subprocess.run(
-        [str(command), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def openstack(served, *args, extra=None):
-    return json.loads(run(OPENSTACK, served, *args, "-f", "json", extra=extra))
+    with serve() as server:
+        yield server.env
 
 
 def test_image_list_and_show(served):
@@ -73,12 +32,7 @@ def test_image_list_and_show(served):
 
 
 def test_image_list_with_identity_v3(served):
-    v3 = {
-        "OS_AUTH_URL": served["OS_AUTH_URL"].replace("/v2.0", "/v3"),
-        "OS_IDENTITY_API_VERSION": "3",
-        "OS_USER_DOMAIN_ID": "default",
-    }
-    assert len(openstack(served, "image", "list", extra=v3)) == 15
+    assert len(openstack(identity_v3(served), "image", "list")) == 15
 
 
 def test_image_create_uploads_the_file_and_delete_removes_it(served, tmp_path):

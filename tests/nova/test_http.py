@@ -513,3 +513,15 @@ def test_the_service_finds_the_default_tenants_servers_for_a_test(compute, nova_
     assert compute.delete(f"/servers/{server_id}").status_code == 204
     assert nova_service.find_server(server_id) is None
     assert nova_service.servers() == []
+
+
+def test_a_flavor_name_is_not_a_flavor_id_so_clients_find_the_flavor_by_name(compute):
+    """openstacksdk and novaclient ask ``GET /flavors/{name}`` first and search the list on
+    Nova's 404: a made-up flavor there would boot the server with a flavor named ``Flavor ...``."""
+    assert fault(compute.get("/flavors/512MB Standard Instance")) == (
+        404,
+        "itemNotFound",
+        "Flavor 512MB Standard Instance could not be found.",
+    )
+    body = {"server": {"name": "s", "imageRef": "i", "flavorRef": "512MB Standard Instance"}}
+    assert fault(compute.post("/servers", json=body))[:2] == (400, "badRequest")

@@ -141,3 +141,78 @@ def test_novaclient_stop_then_start_too_early_is_a_conflict(nova, time_travel):
     nova.servers.start(server)
     time_travel.advance(ACTION_SECONDS["start"])
     assert nova.servers.get(server.id).status == "ACTIVE"
+
+
+def test_a_stopped_server_can_be_snapshotted_as_in_nova(compute, time_travel):
+    """Nova's ``createImage`` takes a server in vm_state active, stopped, paused or suspended
+    with no task running: a SHUTOFF server is snapshotted (and stays SHUTOFF)."""
+    time_travel.freeze()
+    server_id = compute.create()
+    compute.action(server_id, STOP)
+    time_travel.advance(ACTION_SECONDS["stop"])
+
+    answer = compute.action(server_id, {"createImage": {"name": "stopped-snap"}})
+    assert answer.status_code == 202, answer.text
+    image = compute.get(answer.headers["Location"]).json()["image"]
+    assert (image["name"], image["server"]["id"]) == ("stopped-snap", server_id)
+    assert compute.server(server_id)["status"] == "SHUTOFF"
+
+
+@pytest.mark.parametrize(
+    ("setup", "where"),
+    [
+        ([STOP], "task_state powering-off"),
+        ([STOP, WAIT, START], "task_state powering-on"),
+        ([{"reboot": {"type": "SOFT"}}], "task_state rebooting"),
+        ([{"rescue": None}], "vm_state rescued"),
+        ([{"resize": {"flavorRef": "3"}}], "task_state resize_migrating"),
+    ],
+)
+def test_a_snapshot_while_a_task_runs_or_rescued_is_novas_409(compute, time_travel, setup, where):
+    time_travel.freeze()
+    server_id = compute.create()
+    for step in setup:
+        if step == WAIT:
+            time_travel.advance(ACTION_SECONDS["stop"])
+        else:
+            assert compute.action(server_id, step).status_code in (200, 202)
+    assert fault(compute.action(server_id, {"createImage": {"name": "snap"}})) == (
+        409,
+        "conflictingRequest",
+        f"Cannot 'createImage' instance {server_id} while it is in {where}",
+    )
+
+
+def test_nova_action_seconds_sets_how_long_each_timed_action_takes(
+    compute, mimic_cloud, time_travel
+):
+    mimic_cloud.configure(nova_action_seconds={"stop": 0, "reboot_soft": 2})
+    time_travel.freeze()
+    server_id = compute.create()
+    compute.action(server_id, STOP)
+    assert states(compute.server(server_id)) == ("SHUTOFF", "stopped", None, 4)
+    compute.action(server_id, START)
+    time_travel.advance(ACTION_SECONDS["start"] - 1)  # unchanged: still powering on
+    assert states(compute.server(server_id))[:2] == ("SHUTOFF", "stopped")
+    time_travel.advance(1)
+    compute.action(server_id, {"reboot": {"type": "SOFT"}})
+    time_travel.advance(1)
+    assert compute.server(server_id)["status"] == "REBOOT"
+    time_travel.advance(1)
+    assert compute.server(server_id)["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ({"stopp": 0}, ValueError, "stopp"),
+        ({"stop": -1}, ValueError, "action 'stop'"),
+        ({"stop": "soon"}, TypeError, "action 'stop'"),
+        ([1], TypeError, "object"),
+    ],
+)
+def test_nova_action_seconds_refuses_unknown_actions_and_bad_durations(
+    mimic_cloud, value, error, message
+):
+    with pytest.raises(error, match=message):
+        mimic_cloud.configure(nova_action_seconds=value)

@@ -877,7 +877,8 @@ class NovaService(RoutedService):
 
     @route("/<region>/v2/<tenant>/flavors/<flavor_id>", operation="get_flavor")
     def get_flavor(self, request: Request, region: str, tenant: str, flavor_id: str) -> Response:
-        """One flavor; any id answers unless strict or a preset invalid id."""
+        """One flavor; any id answers unless strict, a preset invalid id or a listed flavor's
+        name (404, so clients go on to find the flavor by name in the list, as with Nova)."""
         flavor = self.compute.flavor(region, flavor_id)
         root = self._root(request, region)
         return json_response({"flavor": documents.flavor_detail(root, tenant, flavor)})

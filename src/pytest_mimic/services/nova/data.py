@@ -131,6 +131,13 @@ def flavors_in(region: str) -> tuple[Flavor, ...]:
     return tuple(f for f in _FLAVOR_LIST if not f.onmetal or region == _ONMETAL_REGION)
 
 
+def is_flavor_name(region: str, flavor_ref: str) -> bool:
+    """Whether ``flavor_ref`` is the name (not the id) of a flavor the region lists: clients
+    that look a flavor up by name ask for it as an id first and search the list on Nova's 404.
+    """
+    return any(f.name == flavor_ref for f in flavors_in(region))
+
+
 def plausible_flavor(flavor_id: str) -> Flavor:
     """A made-up but well-formed flavor for an id this catalogue does not know."""
     return Flavor(flavor_id, f"Flavor {flavor_id}", 512, 1, 20)

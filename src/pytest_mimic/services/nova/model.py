@@ -33,7 +33,9 @@ from pytest_mimic.services.nova import data
 from pytest_mimic.services.nova.data import Flavor
 from pytest_mimic.services.nova.images import PlausibleImage, plausible_image
 from pytest_mimic.services.nova.settings import (
+    ACTION_DURATIONS,
     BUILD_SECONDS,
+    DEFAULT_ACTION_SECONDS,
     DEFAULT_QUOTAS,
     DELETED_RETENTION,
     DELETED_RETENTION_SECONDS,
@@ -84,16 +86,9 @@ __all__ = [
 #: Deleted servers kept per tenant and region at most, however recent (bounded memory).
 MAX_DELETED_KEPT = 1_000
 
-#: Simulated seconds each timed transition takes (status shown meanwhile -> status after).
-ACTION_SECONDS: Mapping[str, float] = {
-    "reboot_soft": 5.0,  # REBOOT -> ACTIVE
-    "reboot_hard": 10.0,  # HARD_REBOOT -> ACTIVE
-    "rebuild": 10.0,  # REBUILD -> ACTIVE
-    "resize": 10.0,  # RESIZE -> VERIFY_RESIZE
-    "revert_resize": 5.0,  # REVERT_RESIZE -> ACTIVE
-    "stop": 5.0,  # ACTIVE (task_state powering-off) -> SHUTOFF
-    "start": 5.0,  # SHUTOFF (task_state powering-on) -> ACTIVE
-}
+#: Simulated seconds each timed transition takes by default (status shown meanwhile -> status
+#: after); the ``nova_action_seconds`` setting changes them.
+ACTION_SECONDS: Mapping[str, float] = DEFAULT_ACTION_SECONDS
 
 #: Stages of a server's timeline that clients see as another status (Nova shows the
 #: vm_state's status while a task runs): stage -> status shown.
@@ -500,11 +495,16 @@ class Compute:
         return data.flavors_in(region)
 
     def flavor(self, region: str, flavor_id: str) -> Flavor:
-        """A flavor by id; unknown ids are made up unless strict or a preset invalid id."""
+        """A flavor by id; unknown ids are made up unless strict, a preset invalid id or the
+        name of a listed flavor (which real Nova does not find by id either)."""
         known = data.FLAVORS.get(flavor_id)
         if known is not None and (not known.onmetal or known in data.flavors_in(region)):
             return known
-        if data.is_invalid_flavor_ref(flavor_id) or self._config().value(STRICT_REFS):
+        if (
+            data.is_invalid_flavor_ref(flavor_id)
+            or data.is_flavor_name(region, flavor_id)
+            or self._config().value(STRICT_REFS)
+        ):
             raise NotFound(f"Flavor {flavor_id} could not be found.")
         return data.plausible_flavor(flavor_id)
 
@@ -887,14 +887,20 @@ class Compute:
         with self._lock:
             server = self.server(tenant_id, region, server_id)
             self._require_vm_state(server, "stop", {"active", "error"})
-            self._transition(server, "POWERING_OFF", "SHUTOFF", ACTION_SECONDS["stop"])
+            self._transition(server, "POWERING_OFF", "SHUTOFF", self._seconds("stop"))
 
     def start(self, tenant_id: str, region: str, server_id: str) -> None:
         """SHUTOFF -> powering on (still SHUTOFF) -> ACTIVE."""
         with self._lock:
             server = self.server(tenant_id, region, server_id)
             self._require_vm_state(server, "start", {"stopped"})
-            self._transition(server, "POWERING_ON", "ACTIVE", ACTION_SECONDS["start"])
+            self._transition(server, "POWERING_ON", "ACTIVE", self._seconds("start"))
+
+    def _seconds(self, action: str) -> float:
+        """How long the timed ``action`` takes: the ``nova_action_seconds`` setting, else the
+        default."""
+        durations: Mapping[str, float] = self._config().value(ACTION_DURATIONS)
+        return durations.get(action, ACTION_SECONDS[action])
 
     def _transition(self, server: Server, during: str, after: str, seconds: float) -> None:
         now = self._now()
@@ -911,10 +917,10 @@ class Compute:
             if hard:
                 self._require(server, "reboot", {"ACTIVE", "ERROR", "REBOOT"})
                 server.fault = None
-                self._transition(server, "HARD_REBOOT", "ACTIVE", ACTION_SECONDS["reboot_hard"])
+                self._transition(server, "HARD_REBOOT", "ACTIVE", self._seconds("reboot_hard"))
             else:
                 self._require(server, "reboot", {"ACTIVE"})
-                self._transition(server, "REBOOT", "ACTIVE", ACTION_SECONDS["reboot_soft"])
+                self._transition(server, "REBOOT", "ACTIVE", self._seconds("reboot_soft"))
 
     def resize(self, tenant_id: str, region: str, server_id: str, flavor_ref: str) -> None:
         """RESIZE, then VERIFY_RESIZE; the new flavor counts against quotas at once."""
@@ -939,7 +945,7 @@ class Compute:
             account.charge(server.flavor, -1)
             account.charge(flavor, 1)
             server.previous_flavor, server.flavor = server.flavor, flavor
-            self._transition(server, "RESIZE", "VERIFY_RESIZE", ACTION_SECONDS["resize"])
+            self._transition(server, "RESIZE", "VERIFY_RESIZE", self._seconds("resize"))
 
     def confirm_resize(self, tenant_id: str, region: str, server_id: str) -> None:
         """VERIFY_RESIZE -> ACTIVE, keeping the new flavor."""
@@ -960,7 +966,7 @@ class Compute:
             account.charge(server.flavor, -1)
             account.charge(old, 1)
             server.flavor, server.previous_flavor = old, None
-            self._transition(server, "REVERT_RESIZE", "ACTIVE", ACTION_SECONDS["revert_resize"])
+            self._transition(server, "REVERT_RESIZE", "ACTIVE", self._seconds("revert_resize"))
 
     def rebuild(
         self,
@@ -1001,7 +1007,7 @@ class Compute:
             server.admin_pass = admin_pass or _password()
             server.edited = self._now()
             after = "SHUTOFF" if stage == "SHUTOFF" else "ACTIVE"
-            self._transition(server, "REBUILD", after, ACTION_SECONDS["rebuild"])
+            self._transition(server, "REBUILD", after, self._seconds("rebuild"))
             return server
 
     def rescue(
@@ -1044,7 +1050,9 @@ class Compute:
         no image source to keep it."""
         with self._lock:
             server = self.server(tenant_id, region, server_id)
-            self._require(server, "createImage", {"ACTIVE", "VERIFY_RESIZE", "RESCUE"})
+            # Nova snapshots a server in vm_state active, stopped, paused or suspended (this
+            # fake has no paused or suspended servers), with no task running.
+            self._require_vm_state(server, "createImage", {"active", "stopped"})
             account = self.account(tenant_id, region)
             if len(metadata or {}) > account.quotas.get("maxImageMeta", 40):
                 raise Forbidden(

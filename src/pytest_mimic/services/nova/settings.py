@@ -9,10 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_mimic.names import unknown
+from pytest_mimic.parsing import parse_seconds
 from pytest_mimic.settings import Setting
 
 __all__ = [
+    "ACTION_DURATIONS",
     "BUILD_SECONDS",
+    "DEFAULT_ACTION_SECONDS",
     "DEFAULT_QUOTAS",
     "DELETED_RETENTION",
     "MAX_METADATA_ITEMS",
@@ -45,6 +48,28 @@ DEFAULT_QUOTAS: Mapping[str, int] = {
     "maxServerGroups": 10,
     "maxServerGroupMembers": 10,
 }
+
+#: Simulated seconds each timed transition takes (status shown meanwhile -> status after); the
+#: ``nova_action_seconds`` setting changes any of them.
+DEFAULT_ACTION_SECONDS: Mapping[str, float] = {
+    "reboot_soft": 5.0,  # REBOOT -> ACTIVE
+    "reboot_hard": 10.0,  # HARD_REBOOT -> ACTIVE
+    "rebuild": 10.0,  # REBUILD -> ACTIVE
+    "resize": 10.0,  # RESIZE -> VERIFY_RESIZE
+    "revert_resize": 5.0,  # REVERT_RESIZE -> ACTIVE
+    "stop": 5.0,  # ACTIVE (task_state powering-off) -> SHUTOFF
+    "start": 5.0,  # SHUTOFF (task_state powering-on) -> ACTIVE
+}
+
+
+def _action_seconds(value: Any) -> dict[str, float]:
+    """Action durations: known action names, finite non-negative seconds."""
+    checked: dict[str, float] = {}
+    for name, seconds in dict(value).items():
+        if name not in DEFAULT_ACTION_SECONDS:
+            raise unknown("timed action", str(name), DEFAULT_ACTION_SECONDS)
+        checked[name] = parse_seconds(seconds, f"action {name!r}", text=False)
+    return checked
 
 
 def _quotas(value: Any) -> dict[str, int]:
@@ -81,4 +106,12 @@ DELETED_RETENTION = Setting[float](
     DELETED_RETENTION_SECONDS,
     "seconds a deleted server stays listed by changes-since",
 )
-SETTINGS = (BUILD_SECONDS, STRICT_REFS, QUOTAS, DELETED_RETENTION)
+ACTION_DURATIONS = Setting[Mapping[str, float]](
+    "nova_action_seconds",
+    "object",
+    {},
+    "seconds a reboot, rebuild, resize, revert, stop or start takes, over the defaults "
+    '({"reboot_soft": 0, "stop": 0})',
+    validate=_action_seconds,
+)
+SETTINGS = (BUILD_SECONDS, STRICT_REFS, QUOTAS, DELETED_RETENTION, ACTION_DURATIONS)
