@@ -30,7 +30,6 @@ from pytest_mimic.operation import Operation
 from pytest_mimic.parsing import (
     MAX_REAL_SECONDS,
     check_header_value,
-    parse_count,
     parse_seconds,
     parse_status,
     shown,
@@ -382,12 +381,7 @@ class ControlService(RoutedService):
             raise ServiceError(400, "'criteria' must be a list of {attribute: pattern} objects.")
         for criterion in raw_criteria:
             criteria.update(expect_object(criterion, "criteria[]"))
-        times = body.get("times")
-        if times is not None:
-            try:
-                times = parse_count(times, "'times'", text=False)
-            except (TypeError, ValueError) as error:
-                raise ServiceError(400, f"{error}.") from None
+        times = body.get("times")  # checked by FaultRule, as inject's is
         op = None if operation == "*" else operation
         try:
             check_target(self.cloud.services, service, op, criteria, rules=True)
