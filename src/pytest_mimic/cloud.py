@@ -28,11 +28,13 @@ from pytest_mimic.faults import (
     Pass,
     ResetConnection,
     Respond,
+    check_action,
 )
 from pytest_mimic.inprocess import InProcessTransport, check_transport
 from pytest_mimic.interop import let_responses_pass
 from pytest_mimic.journal import Call, Journal, clip
 from pytest_mimic.names import suggest
+from pytest_mimic.parsing import parse_bool, shown
 from pytest_mimic.patching import Patcher
 from pytest_mimic.registry import SERVICE_GROUP, installed_services
 from pytest_mimic.scenarios import ScenarioRegistry, scenario_registry
@@ -41,6 +43,23 @@ from pytest_mimic.services.base import CatalogEntry, Service, ServiceContext, it
 from pytest_mimic.services.external import ExternalServices
 from pytest_mimic.state import Document, SeedError, StatePlan
 from pytest_mimic.validation import check_rule, check_target
+
+#: ``inject``'s own keywords: an unknown attribute may be one of them misspelt (``time=``).
+INJECT_KEYWORDS = (
+    "action",
+    "status",
+    "message",
+    "fault",
+    "body",
+    "headers",
+    "delay",
+    "reset",
+    "close",
+    "hang",
+    "sequence",
+    "times",
+    "match",
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -595,19 +614,30 @@ class MimicCloud:
         this method's keywords (``match={"action": "reboot"}``). ``times`` limits how many
         requests are affected.
         """
+        if match is not None and not isinstance(match, Mapping):
+            raise TypeError(
+                f"match must be a mapping of attribute names to patterns, not {shown(match)}"
+            )
+        criteria = {**(match or {}), **attributes}
         check_target(
-            self._services, service, operation, {**(match or {}), **attributes}, rules=True
+            self._services, service, operation, criteria, rules=True, keywords=INJECT_KEYWORDS
         )
         chosen: list[Action] = []
         if action is not None:
+            check_action(action, "action")
             chosen.append(action)
         if status is not None:
-            chosen.append(Respond(status, message, fault, body, dict(headers or {})))
+            chosen.append(Respond(status, message, fault, body, {} if headers is None else headers))
+        else:
+            answer = {"message": message, "fault": fault, "body": body, "headers": headers}
+            stray = next((name for name, value in answer.items() if value is not None), None)
+            if stray is not None:
+                raise TypeError(f"{stray}= is used only with status=; give status= too")
         if delay is not None:
             chosen.append(Delay(delay))
-        if reset:
+        if parse_bool(reset, "reset", text=False):
             chosen.append(ResetConnection())
-        if close:
+        if parse_bool(close, "close", text=False):
             chosen.append(CloseConnection())
         if hang is not None:
             chosen.append(Hang(hang))
@@ -616,13 +646,22 @@ class MimicCloud:
                 "inject() needs exactly one of status=, delay=, reset=, close=, hang=, "
                 "action= or sequence="
             )
-        steps = None if sequence is None else [step or Pass() for step in sequence]
+        steps = None
+        if sequence is not None:
+            if isinstance(sequence, str | bytes | Mapping) or not isinstance(sequence, Iterable):
+                raise TypeError(
+                    f"sequence must be a list of actions or None, not {shown(sequence)}"
+                )
+            steps = [
+                check_action(step, f"sequence[{index}]", none=True) or Pass()
+                for index, step in enumerate(sequence)
+            ]
         rule = FaultRule(
             action=chosen[0] if chosen else None,
             sequence=steps,
             service=service,
             operation=operation,
-            attributes={**(match or {}), **attributes},
+            attributes=criteria,
             times=times,
         )
         check_rule(self._services, rule)

@@ -27,7 +27,13 @@ from pytest_mimic.faults import (
 )
 from pytest_mimic.names import suggest
 from pytest_mimic.operation import Operation
-from pytest_mimic.parsing import MAX_REAL_SECONDS, parse_count, parse_seconds, shown
+from pytest_mimic.parsing import (
+    MAX_REAL_SECONDS,
+    check_header_value,
+    parse_seconds,
+    parse_status,
+    shown,
+)
 from pytest_mimic.seeding import SeedError
 from pytest_mimic.services.base import (
     ControlRoutes,
@@ -375,12 +381,7 @@ class ControlService(RoutedService):
             raise ServiceError(400, "'criteria' must be a list of {attribute: pattern} objects.")
         for criterion in raw_criteria:
             criteria.update(expect_object(criterion, "criteria[]"))
-        times = body.get("times")
-        if times is not None:
-            try:
-                times = parse_count(times, "'times'", text=False)
-            except (TypeError, ValueError) as error:
-                raise ServiceError(400, f"{error}.") from None
+        times = body.get("times")  # checked by FaultRule, as inject's is
         op = None if operation == "*" else operation
         try:
             check_target(self.cloud.services, service, op, criteria, rules=True)
@@ -533,23 +534,20 @@ def _steps(
             steps.append(action)
         return steps
     if name == "fail":
-        code = parameters.get("code", 500)
-        if isinstance(code, bool) or not isinstance(code, int) or not 400 <= code <= 599:
-            raise ValueError("'fail' takes a 'code' between 400 and 599")
+        # Checked here under the names this door uses (``code``, ``type``), by the same
+        # parsers ``Respond`` uses for ``status`` and ``fault``.
+        code = parse_status(parameters.get("code", 500), "'fail' code", text=False, minimum=400)
         message = parameters.get("message")
         fault = parameters.get("type")
         for key, value in (("message", message), ("type", fault)):
             if value is not None and not isinstance(value, str):
-                raise ValueError(f"'fail' takes a text {key!r}, not {shown(value)}")
+                raise ValueError(f"'fail' {key} must be text, not {shown(value)}")
+        if fault is not None:
+            check_header_value(fault, "'fail' type (a fault type)")
         return Respond(code, message, fault)
     if name in {"delay", "hang"}:
         seconds = parameters.get("seconds", 60.0 if name == "hang" else 1.0)
-        try:
-            seconds = parse_seconds(seconds, f"'{name}': seconds", maximum=MAX_REAL_SECONDS)
-        except ValueError:
-            raise ValueError(
-                f"'{name}' takes 'seconds' between 0 and {MAX_REAL_SECONDS:g}"
-            ) from None
+        seconds = parse_seconds(seconds, f"'{name}' seconds", maximum=MAX_REAL_SECONDS)
         return Delay(seconds) if name == "delay" else Hang(seconds)
     if name == "reset":
         return ResetConnection()

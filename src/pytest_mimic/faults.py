@@ -79,13 +79,13 @@ class Respond(Action):
 
     def __post_init__(self) -> None:
         # A 1xx leaves the client waiting for a final answer; 0 is no status at all.
-        parse_status(self.status, "an injected status", text=False)
-        object.__setattr__(self, "headers", check_headers(self.headers, "an injected header"))
+        parse_status(self.status, "status", text=False)
+        object.__setattr__(self, "headers", check_headers(self.headers, "headers"))
         if self.fault is not None:
             # Services put the fault name in a header (SQS's x-amzn-query-error), too.
-            check_header_value(self.fault, "an injected fault type")
+            check_header_value(self.fault, "fault")
         if self.message is not None and not isinstance(self.message, str):
-            raise TypeError(f"an injected message must be text, not {shown(self.message)}")
+            raise TypeError(f"message must be text, not {shown(self.message)}")
 
     def describe(self) -> str:
         return f"respond {self.status}"
@@ -98,7 +98,7 @@ class Delay(Action):
     seconds: float
 
     def __post_init__(self) -> None:
-        _real_seconds(self.seconds, "a delay")
+        _real_seconds(self.seconds, "delay")
 
     def describe(self) -> str:
         return f"delay {self.seconds:g}s"
@@ -130,7 +130,7 @@ class Hang(Action):
     seconds: float = 60.0
 
     def __post_init__(self) -> None:
-        _real_seconds(self.seconds, "a hang")
+        _real_seconds(self.seconds, "hang")
 
     def describe(self) -> str:
         return f"hang {self.seconds:g}s"
@@ -166,7 +166,7 @@ class Pass(Action):
 
 
 def _real_seconds(seconds: Any, where: str) -> float:
-    return parse_seconds(seconds, f"{where}'s seconds", text=False, maximum=MAX_REAL_SECONDS)
+    return parse_seconds(seconds, where, text=False, maximum=MAX_REAL_SECONDS)
 
 
 def _bounded_numbers(value: Any, where: str) -> None:
@@ -185,6 +185,24 @@ def _bounded_numbers(value: Any, where: str) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             _bounded_numbers(item, where)
+
+
+#: What an action may be, for messages: the classes a test builds.
+ACTIONS_ALLOWED = (
+    "an action (Respond(status), Delay(seconds), Hang(seconds), ResetConnection(), "
+    "CloseConnection(), Pass(), Behave(name))"
+)
+
+
+def check_action(action: Any, where: str, *, none: bool = False) -> Action | None:
+    """``action`` if it is an ``Action`` (or ``None`` when ``none``), else ``TypeError``
+    naming ``where``: a bare ``500`` would otherwise fail the request it meets.
+    """
+    if isinstance(action, Action) or (none and action is None):
+        return action
+    allowed = ACTIONS_ALLOWED + (" or None (let the request through)" if none else "")
+    hint = f" (for a status, Respond({action}))" if type(action) is int else ""
+    raise TypeError(f"{where} must be {allowed}, not {shown(action)}{hint}")
 
 
 class OneIn:
@@ -284,14 +302,25 @@ class FaultRule:
         given = [self.action is not None, self.sequence is not None, self.decide is not None]
         if sum(given) != 1:
             raise ValueError("a FaultRule needs exactly one of action, sequence or decide")
+        if self.action is not None:
+            check_action(self.action, "action")
         if self.sequence is not None:
+            if isinstance(self.sequence, str | bytes | Mapping) or not isinstance(
+                self.sequence, Iterable
+            ):
+                raise TypeError(f"sequence must be a list of actions, not {shown(self.sequence)}")
             steps = list(self.sequence)
             if not steps:
-                raise ValueError("a fault sequence needs at least one step")
+                raise ValueError("sequence must be a list of at least one action, not []")
+            for index, step in enumerate(steps):
+                check_action(step, f"sequence[{index}]")
             self.sequence = tuple(steps)
             self._cycle = itertools.cycle(steps)
+        if self.decide is not None and not callable(self.decide):
+            raise TypeError(f"decide must be a callable, not {shown(self.decide)}")
         if self.times is not None:
-            self.times = parse_count(self.times, "times", text=False)
+            # 0 would register a rule that never fires: a mistake, never a request.
+            self.times = parse_count(self.times, "times", text=False, minimum=1)
 
     @property
     def spent(self) -> bool:
@@ -484,6 +513,16 @@ def override_action(header: Callable[[str], str | None]) -> Respond | None:
         headers = parsed
     body = read("body")
     if body is not None:
+        kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        media = kind.split(";")[0].strip().lower()
+        if media == "application/json" or media.endswith("+json"):
+            try:
+                json.loads(body)
+            except ValueError:
+                raise ValueError(
+                    f"X-Mimic-Next-Body must be JSON, as X-Mimic-Next-Headers give "
+                    f"Content-Type {kind!r}, not {shown(body)}"
+                ) from None
         return Respond(status, None, None, body, headers)
     return Respond(status, headers=headers)
 

@@ -83,14 +83,15 @@ def parse_seconds(
     try:
         seconds = float(value)  # OverflowError: an int of 400 digits
     except ValueError:
-        raise ValueError(f"{where}: {shown(value)} is not a number") from None
+        raise ValueError(f"{where} must be a number of seconds, not {shown(value)}") from None
     except OverflowError:
         seconds = math.inf
     low_ok = seconds > minimum if positive else seconds >= minimum
     if not (math.isfinite(seconds) and low_ok and seconds <= maximum):
         bound = f"> {minimum:g}" if positive else f">= {minimum:g}"
         raise ValueError(
-            f"{where}: {shown(value)} is not a finite number {bound} (at most {maximum:g})"
+            f"{where} must be a finite number of seconds {bound} and <= {maximum:g}, "
+            f"not {shown(value)}"
         )
     return seconds
 
@@ -131,13 +132,18 @@ def parse_status(
 ) -> int:
     """An HTTP status code an answer can carry: ``minimum`` to ``maximum`` (never 1xx, which
     is not a final answer and leaves the client waiting)."""
+    allowed = f"an HTTP status code from {minimum} to {maximum}"
+    numeric = isinstance(value, int) and not isinstance(value, bool)
+    if not numeric and not (text and isinstance(value, str)):
+        # The wrong kind (``"500"``, ``500.0``, ``None``): say so before the range.
+        raise (ValueError if text else TypeError)(
+            f"{where} must be an integer ({allowed}), not {shown(value)}"
+        )
     try:
         return parse_count(value, where, text=text, minimum=minimum, maximum=maximum)
     except (TypeError, ValueError):
-        error = TypeError if not text and not isinstance(value, int | str) else ValueError
-        raise error(
-            f"{where} must be an HTTP status code from {minimum} to {maximum}, not {shown(value)}"
-        ) from None
+        kind = "" if numeric else "an integer, "
+        raise ValueError(f"{where} must be {kind}{allowed}, not {shown(value)}") from None
 
 
 #: The characters of an HTTP header name (RFC 9110's ``token``).

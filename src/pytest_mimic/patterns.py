@@ -26,6 +26,8 @@ import importlib
 import re
 from typing import Any, Final
 
+from pytest_mimic.parsing import shown
+
 __all__ = ["LONGEST_TEXT", "MAX_STEPS", "PatternRefused", "check_pattern"]
 
 # The parser ``re`` compiles from; private, but the only exact account of what ``re`` runs
@@ -80,7 +82,9 @@ def check_pattern(
             if double.pattern(items, top_flags, anchored=anchored) > 2 * steps + 2 * length:
                 steps = MAX_STEPS + 1
     except (re.error, OverflowError) as error:
-        raise PatternRefused(f"{where} is not a valid regular expression: {error}") from None
+        raise PatternRefused(
+            f"{where}: {shown(source)} is not a valid regular expression ({error})"
+        ) from None
     except RecursionError:
         raise PatternRefused(f"{where} nests groups too deeply") from None
     if steps > MAX_STEPS:

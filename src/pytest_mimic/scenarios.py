@@ -22,6 +22,7 @@ from pytest_mimic.parsing import (
     MAX_COUNT,
     MAX_REAL_SECONDS,
     MAX_SECONDS,
+    parse_bool,
     parse_count,
     parse_seconds,
     shown,
@@ -64,12 +65,15 @@ class Parameter:
         if value is None and self.default is None:
             return None
         where = f"{owner}: {self.name}"
-        if self.kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        # The parsers every door uses, so a scenario parameter reads as a setting does.
+        if self.kind is float:
             top = MAX_SECONDS if self.maximum is None else self.maximum
             return parse_seconds(value, where, text=False, minimum=self.minimum, maximum=top)
-        if self.kind is int and isinstance(value, int) and not isinstance(value, bool):
+        if self.kind is int:
             most = MAX_COUNT if self.maximum is None else int(self.maximum)
             return parse_count(value, where, text=False, minimum=int(self.minimum), maximum=most)
+        if self.kind is bool:
+            return parse_bool(value, where, text=False)
         if isinstance(value, self.kind) and not (self.kind is not bool and isinstance(value, bool)):
             return value
         raise TypeError(

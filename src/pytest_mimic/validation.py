@@ -72,6 +72,7 @@ def check_target(
     attributes: Iterable[str] = (),
     *,
     rules: bool = False,
+    keywords: Iterable[str] = (),
 ) -> None:
     """Raise ``UnknownName`` unless ``service``, ``operation`` and every attribute name exist.
 
@@ -79,6 +80,9 @@ def check_target(
     Services that do not declare their operations (``operation_names()`` is ``None``) accept
     any operation and attribute. With ``rules`` (the target of a fault rule), a service that
     takes no fault rules (the control plane) is a ``ValueError`` naming those that do.
+    ``keywords`` are the caller's own parameters, which an attribute name sits beside
+    (``inject(..., time=1)``): an unknown name may be a misspelt one of them, and the
+    suggestion looks there too.
     """
     chosen: Sequence[Service] = [s for s in services if s.takes_faults] if rules else services
     if service is not None:
@@ -116,9 +120,11 @@ def check_target(
         if attribute_names is None:
             return
         known |= attribute_names
+    own = list(keywords)
     for attribute in attributes:
         if attribute not in known:
+            also = f"; keywords: {listing(own)}" if own else ""
             raise UnknownName(
-                f"no request attribute {attribute!r}{suggest(attribute, known)}; "
-                f"attributes of {service or 'these services'}: {listing(known)}"
+                f"no request attribute {attribute!r}{suggest(attribute, [*known, *own])}; "
+                f"attributes of {service or 'these services'}: {listing(known)}{also}"
             )

@@ -59,9 +59,9 @@ def test_settings_are_read_and_changed_until_the_next_reset(mimic_cloud, control
     ("body", "message"),
     [
         ({"server_build_second": 5}, "did you mean 'server_build_seconds'"),
-        ({"server_build_seconds": "ten"}, "is not a number"),
+        ({"server_build_seconds": "ten"}, "must be a number of seconds, not 'ten'"),
         ({"check_tokens": "maybe"}, "is not true or false"),
-        ({"server_build_seconds": 5, "token_lifetime": -1}, "is not a finite number >= 0"),
+        ({"server_build_seconds": 5, "token_lifetime": -1}, "finite number of seconds >= 0"),
     ],
 )
 def test_bad_settings_are_400_and_change_nothing(mimic_cloud, control, body, message):

@@ -136,7 +136,7 @@ def test_mimic_config_sets_and_the_closest_marker_wins(pytester):
         ),
         (
             'mimic_scenario("nova.slow_build", seconds="ten")',
-            "*scenario 'nova.slow_build': seconds must be float, not str 'ten'*",
+            "*scenario 'nova.slow_build': seconds must be a number of seconds, not 'ten'*",
         ),
         ("mimic_config(check_tokens='false')", "*setting 'check_tokens' must be bool*"),
         ("mimic_config(build_seconds=3)", "*no setting named 'build_seconds'*"),

@@ -289,7 +289,7 @@ def test_a_bad_load_balancer_duration_in_the_ini_stops_the_run(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*mimic_clb_update_seconds: *soon* is not a number*"])
+    result.stderr.fnmatch_lines(["*mimic_clb_update_seconds: *number of seconds, not *soon*"])
 
 
 def test_the_server_limits_come_from_the_ini_file(pytester):

@@ -174,7 +174,7 @@ def test_false_negative_with_a_bad_code_is_refused_when_injected(compute, mimic_
 
 
 def test_a_bad_build_duration_behaviour_is_refused_when_injected(mimic_cloud):
-    with pytest.raises(TypeError, match="behaviour 'build': duration must be float"):
+    with pytest.raises(TypeError, match="duration must be a number of seconds, not 'soon'"):
         mimic_cloud.inject("nova", "create_server", action=Behave("build", {"duration": "soon"}))
 
 
