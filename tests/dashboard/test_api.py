@@ -149,7 +149,7 @@ def test_bad_reads_are_clear_client_errors(mimic_cloud, api, path, status, words
         ("POST", "/tick", {"amount": -5}, 400, "non-negative"),
         ("POST", "/tick", [1], 400, "expected an object"),
         ("POST", "/scenarios/nova.create_fail", {}, 404, "did you mean 'nova.create_fails'"),
-        ("POST", "/scenarios/nova.create_fails", {"status": "x"}, 400, "status must be int"),
+        ("POST", "/scenarios/nova.create_fails", {"status": "x"}, 400, "status must be a whole number"),
         ("POST", "/scenarios/nova.create_fails", {"colour": 1}, 400, "colour"),
         ("DELETE", "/rules/rule-0", None, 404, "No fault rule 'rule-0'"),
         ("PUT", "/tick", None, 405, "not allowed"),
