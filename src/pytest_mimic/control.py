@@ -36,11 +36,11 @@ from pytest_mimic.parsing import (
 )
 from pytest_mimic.seeding import SeedError
 from pytest_mimic.services.base import (
+    ControlAnswers,
     ControlRoutes,
     RoutedService,
     ServiceError,
     base_url,
-    ends_with_newline,
     expect_object,
     json_response,
     parse_json_body,
@@ -118,7 +118,7 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class ControlService(RoutedService):
+class ControlService(ControlAnswers):
     """The ``/mimic`` control plane; see ``ROUTES``."""
 
     name: ClassVar[str] = "mimic"
@@ -181,20 +181,7 @@ class ControlService(RoutedService):
             problem = self._unknown_mount(request.environ.get("PATH_INFO", ""))
             if problem is not None:
                 return self.render(problem, request)
-        return ends_with_newline(super().handle(request, operation))
-
-    def error_response(
-        self,
-        status: int,
-        message: str,
-        *,
-        fault: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        request: Request | None = None,
-    ) -> Response:
-        return ends_with_newline(
-            super().error_response(status, message, fault=fault, headers=headers, request=request)
-        )
+        return super().handle(request, operation)
 
     def _unknown_mount(self, path: str) -> ServiceError | None:
         """A 404 naming the services with control routes, for ``/v1.1/<misspelt>/...``."""

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Caller",
     "CatalogEntry",
+    "ControlAnswers",
     "ControlRoutes",
     "Operation",
     "RoutedService",
@@ -582,21 +583,10 @@ class RoutedService(Service):
         return json_response({name: {"message": message, "code": status}}, status, headers=headers)
 
 
-class ControlRoutes(RoutedService):
-    """A service's own control routes (``Service.control``), which the control plane mounts
-    under ``/mimic/v1.1/<service>/``: paths here are relative to that.
-
-    They answer in the control plane's format with its status codes (one door, one set of
-    codes), need no token, and are journaled as operations of the ``mimic`` service.
-    """
-
-    name: ClassVar[str] = "mimic"
-    prefix: ClassVar[str] = ""
-
-    def __init__(self, service: Service) -> None:
-        super().__init__(service.context)
-        #: The service these routes control.
-        self.service = service
+class ControlAnswers(RoutedService):
+    """Answers in the control plane's format: JSON ending with a newline (people read them
+    after ``curl -s``), routes that need no token (the control plane is the test's own).
+    The control plane and the services' control routes mounted on it share this."""
 
     def _token_ok(self, request: Request) -> bool:
         return True
@@ -616,6 +606,23 @@ class ControlRoutes(RoutedService):
         return ends_with_newline(
             super().error_response(status, message, fault=fault, headers=headers, request=request)
         )
+
+
+class ControlRoutes(ControlAnswers):
+    """A service's own control routes (``Service.control``), which the control plane mounts
+    under ``/mimic/v1.1/<service>/``: paths here are relative to that.
+
+    They answer in the control plane's format with its status codes (one door, one set of
+    codes), need no token, and are journaled as operations of the ``mimic`` service.
+    """
+
+    name: ClassVar[str] = "mimic"
+    prefix: ClassVar[str] = ""
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(service.context)
+        #: The service these routes control.
+        self.service = service
 
 
 def ends_with_newline(response: Response) -> Response:
