@@ -65,3 +65,22 @@ def refused_connections(monkeypatch, mimic_cloud):
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     return tried
+
+
+@pytest.fixture
+def sdk(mimic_cloud):
+    """An openstacksdk connection (Nova and Image tests) with the fake's auth URL."""
+    import openstack
+
+    creds = mimic_cloud.credentials
+    conn = openstack.connect(
+        auth_url=mimic_cloud.auth_url,
+        username=creds.username,
+        password=creds.password,
+        project_id=creds.tenant_id,
+        region_name=mimic_cloud.region,
+        load_yaml_config=False,
+        load_envvars=False,
+    )
+    yield conn
+    conn.close()

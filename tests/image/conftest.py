@@ -82,22 +82,3 @@ def glance(mimic_cloud):
 def image_service(mimic_cloud):
     """The ``ImageService`` of the cloud (its ``catalog`` is the model)."""
     return mimic_cloud.service("image")
-
-
-@pytest.fixture
-def sdk(mimic_cloud):
-    """An openstacksdk connection made with ``openstack.connect`` and the fake's auth URL."""
-    import openstack
-
-    creds = mimic_cloud.credentials
-    conn = openstack.connect(
-        auth_url=mimic_cloud.auth_url,
-        username=creds.username,
-        password=creds.password,
-        project_id=creds.tenant_id,
-        region_name=mimic_cloud.region,
-        load_yaml_config=False,
-        load_envvars=False,
-    )
-    yield conn
-    conn.close()

@@ -89,25 +89,6 @@ def nova(mimic_cloud):
 
 
 @pytest.fixture
-def sdk(mimic_cloud):
-    """An openstacksdk connection made with ``openstack.connect`` and the fake's auth URL."""
-    import openstack
-
-    creds = mimic_cloud.credentials
-    conn = openstack.connect(
-        auth_url=mimic_cloud.auth_url,
-        username=creds.username,
-        password=creds.password,
-        project_id=creds.tenant_id,
-        region_name=mimic_cloud.region,
-        load_yaml_config=False,
-        load_envvars=False,
-    )
-    yield conn
-    conn.close()
-
-
-@pytest.fixture
 def libcloud_driver(mimic_cloud):
     """apache-libcloud's Rackspace driver; ``ex_force_auth_url`` without ``/v2.0``."""
     from libcloud.compute.providers import get_driver
